@@ -1,0 +1,48 @@
+# IPTCare: `make run` serves the demo clinic, `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+VAR := $(CURDIR)/var
+STAMP := $(VENV)/.installed
+
+.PHONY: run test setup demo lint browser-deps clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+$(VAR)/secret_key:
+	mkdir -p $(VAR)
+	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
+
+# The demo runs with DEBUG off over plain HTTP on this machine only.
+run: $(STAMP) $(VAR)/secret_key
+	@export SECRET_KEY="$$(cat $(VAR)/secret_key)" HTTPS=0 ALLOWED_HOSTS="$(HOST),localhost,127.0.0.1" \
+	  IPTCARE_VAR_DIR="$(VAR)" SITE_URL="http://$(HOST):$(PORT)" \
+	  EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend; \
+	$(BIN)/iptcare migrate --noinput -v0 && \
+	$(BIN)/iptcare demo && \
+	echo "Serving IPTCare at http://$(HOST):$(PORT)/  (Ctrl-C to stop)" && \
+	exec $(BIN)/gunicorn iptcare.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - --log-level warning
+
+browser-deps:
+	@bash scripts/install-browser.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check iptcare tests
+	$(BIN)/ruff format --check iptcare tests
+
+test: $(STAMP) browser-deps lint
+	@bash scripts/test.sh
+
+clean:
+	rm -rf $(VENV) $(VAR) test-results

@@ -1,0 +1,82 @@
+"""Who may see and change a client's record.
+
+- A client sees only their own record (through the portal).
+- A therapist sees the clients assigned to them.
+- A supervisor sees the clients of the therapists they supervise.
+- An administrator sees the clinic's administrative data, and a client's clinical record
+  only after breaking the glass (a reason, recorded, valid for an hour).
+- Nobody sees another clinic's clients.
+"""
+
+from __future__ import annotations
+
+import rules
+from django.utils import timezone
+
+from iptcare.accounts.models import Role
+from iptcare.clients.models import BreakGlassAccess, Client
+from iptcare.clinic.models import TherapistProfile
+
+
+def _same_clinic(user, client: Client) -> bool:  # type: ignore[no-untyped-def]
+    return bool(user.is_authenticated and user.is_active and user.clinic_id == client.clinic_id)
+
+
+@rules.predicate
+def is_own_record(user, client: Client) -> bool:  # type: ignore[no-untyped-def]
+    return _same_clinic(user, client) and client.user_id == user.pk
+
+
+@rules.predicate
+def is_assigned_therapist(user, client: Client) -> bool:  # type: ignore[no-untyped-def]
+    return (
+        _same_clinic(user, client)
+        and user.is_therapist
+        and client.therapists.filter(pk=user.pk).exists()
+    )
+
+
+@rules.predicate
+def supervises_a_therapist_of(user, client: Client) -> bool:  # type: ignore[no-untyped-def]
+    return (
+        _same_clinic(user, client)
+        and user.is_supervisor
+        and TherapistProfile.objects.filter(
+            user__in=client.therapists.all(), supervisor=user
+        ).exists()
+    )
+
+
+@rules.predicate
+def is_clinic_admin_of(user, client: Client) -> bool:  # type: ignore[no-untyped-def]
+    return _same_clinic(user, client) and user.is_clinic_admin
+
+
+@rules.predicate
+def has_broken_the_glass(user, client: Client) -> bool:  # type: ignore[no-untyped-def]
+    return (
+        is_clinic_admin_of(user, client)
+        and BreakGlassAccess.objects.filter(
+            client=client, user=user, expires_at__gt=timezone.now()
+        ).exists()
+    )
+
+
+is_care_team = is_assigned_therapist | supervises_a_therapist_of
+
+rules.add_perm("clients.view_record", is_care_team | is_clinic_admin_of)
+rules.add_perm("clients.view_clinical", is_care_team | has_broken_the_glass)
+rules.add_perm("clients.change_record", is_clinic_admin_of)
+rules.add_perm("clients.break_glass", is_clinic_admin_of & ~is_care_team)
+rules.add_perm("clients.view_own", is_own_record)
+
+
+def acting_role(user, client: Client, *, clinical: bool) -> str:  # type: ignore[no-untyped-def]
+    """The role that grants this access, for the audit log (most specific first)."""
+    if is_own_record(user, client):
+        return Role.CLIENT
+    if is_assigned_therapist(user, client):
+        return Role.THERAPIST
+    if supervises_a_therapist_of(user, client):
+        return Role.SUPERVISOR
+    return Role.ADMINISTRATOR

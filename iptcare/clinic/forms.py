@@ -1,0 +1,21 @@
+from django import forms
+
+from iptcare.clinic.models import Clinic
+
+
+class ClinicSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Clinic
+        fields = [
+            "name",
+            "address",
+            "phone",
+            "email",
+            "time_zone",
+            "crisis_resources",
+            "fourth_focus_area_label",
+        ]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "crisis_resources": forms.Textarea(attrs={"rows": 4}),
+        }

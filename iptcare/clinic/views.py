@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from iptcare.accounts.forms import StaffInviteForm
+from iptcare.accounts.services import InvitationError, staff_invite
+from iptcare.audit.services import actor_from_request
+from iptcare.clinic import selectors, services
+from iptcare.clinic.forms import ClinicSettingsForm
+from iptcare.clinic.models import Clinic
+
+
+def _require_admin(request: HttpRequest) -> None:
+    if not request.user.is_clinic_admin:  # type: ignore[union-attr]
+        raise PermissionDenied
+
+
+@login_required
+def staff_list(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
+    staff = selectors.staff_of(request.user.clinic_id)  # type: ignore[union-attr]
+    return render(request, "clinic/staff.html", {"staff": staff})
+
+
+@login_required
+def staff_invite_view(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
+    form = StaffInviteForm(request.POST or None, clinic_id=request.user.clinic_id)  # type: ignore[union-attr]
+    if request.method == "POST" and form.is_valid():
+        try:
+            staff_invite(
+                actor=actor_from_request(request, "administrator"),
+                clinic=request.user.clinic,  # type: ignore[union-attr]
+                **form.cleaned_data,
+            )
+        except InvitationError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, f"Invitation sent to {form.cleaned_data['email']}; valid for 7 days."
+            )
+            return redirect("clinic:staff")
+    return render(request, "clinic/staff_invite.html", {"form": form})
+
+
+@login_required
+def clinic_settings(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
+    clinic = Clinic.objects.get(pk=request.user.clinic_id)  # type: ignore[union-attr]
+    form = ClinicSettingsForm(request.POST or None, instance=clinic)
+    if request.method == "POST" and form.is_valid():
+        services.clinic_update(
+            actor=actor_from_request(request, "administrator"),
+            clinic=Clinic.objects.get(pk=clinic.pk),
+            **form.cleaned_data,
+        )
+        messages.success(request, "Clinic settings saved.")
+        return redirect("clinic:settings")
+    return render(request, "clinic/settings.html", {"form": form})
