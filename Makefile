@@ -38,8 +38,8 @@ browser-deps:
 	@bash scripts/install-browser.sh
 
 lint: $(STAMP)
-	$(BIN)/ruff check iptcare tests
-	$(BIN)/ruff format --check iptcare tests
+	$(BIN)/ruff check iptcare tests conftest.py
+	$(BIN)/ruff format --check iptcare tests conftest.py
 
 test: $(STAMP) browser-deps lint
 	@bash scripts/test.sh
