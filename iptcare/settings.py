@@ -91,6 +91,11 @@ INSTALLED_APPS = [
     "iptcare.audit",
     "iptcare.home",
     "iptcare.portal",
+    "iptcare.courses",
+    "iptcare.formulation",
+    "iptcare.measures",
+    "iptcare.scheduling",
+    "iptcare.intake",
 ]
 
 MIDDLEWARE = [

@@ -1,5 +1,4 @@
 from django.urls import include, path, register_converter
-from django.views.generic import RedirectView
 
 from iptcare.api.urls import api
 from iptcare.core import health
@@ -8,7 +7,6 @@ from iptcare.core.converters import RowIdConverter
 register_converter(RowIdConverter, "id")
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="home:index"), name="root"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("accounts/", include("iptcare.accounts.urls")),
@@ -17,7 +15,13 @@ urlpatterns = [
     path("clinic/", include("iptcare.clinic.urls")),
     path("audit/", include("iptcare.audit.urls")),
     path("portal/", include("iptcare.portal.urls")),
+    path("courses/", include("iptcare.courses.urls")),
+    path("courses/<id:course_id>/", include("iptcare.formulation.urls")),
+    path("measures/", include("iptcare.measures.urls")),
+    path("scheduling/", include("iptcare.scheduling.urls")),
     path("api/v1/", api.urls),
+    # Public pages (home, about IPT, therapists, fees, intake, booking) come last.
+    path("", include("iptcare.intake.urls")),
 ]
 
 handler400 = "iptcare.core.errors.bad_request"

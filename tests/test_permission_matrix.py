@@ -1,36 +1,94 @@
 """Every URL, as every kind of person, answers as the permission rules say.
 
-A URL without an entry in EXPECTED fails the test, so new pages must join the matrix.
-Object pages are tried on two records: one looked after by therapist@ (and owned by
-client@), one looked after by the practicum student (so their supervisor sees it too).
+A URL without an expectation fails the test, so new pages must join the matrix: the
+foundation's pages are listed here, each app's own in `iptcare/<app>/tests/permissions.py`
+(see tests/matrix.py). Object pages are tried on two records: one looked after by
+therapist@ (and owned by client@), one looked after by the practicum student (so their
+supervisor sees it too).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from importlib import import_module
+from importlib.util import find_spec
 
 import pytest
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from conftest import Cast
+from tests.matrix import (
+    CLIENTS,
+    ROLES,
+    STAFF,
+    Expectation,
+    admin_page,
+    anyone,
+    api_auth,
+    api_record,
+    client_page,
+    logged_in,
+    record_page,
+    staff_page,
+)
 
-ROLES = [
-    None,
-    "client",
-    "client2",
-    "therapist",
-    "therapist2",
-    "student",
-    "supervisor",
-    "admin",
-    "other_admin",
-]
-STAFF = {"therapist", "therapist2", "student", "supervisor", "admin", "other_admin"}
-CLIENTS = {"client", "client2"}
-ADMINS = {"admin", "other_admin"}
-# Who is on the care team of each target record.
-CARE_TEAM = {"client": {"therapist"}, "student_client": {"student", "supervisor"}}
+FOUNDATION: dict[str, Expectation] = {
+    "intake:root": anyone(302),
+    "healthz": anyone(200),
+    "readyz": anyone(200),
+    "accounts:login": lambda role, target: 200 if role is None else 302,
+    "accounts:logout": anyone(405),
+    "accounts:password_reset": anyone(200),
+    "accounts:password_reset_done": anyone(200),
+    "accounts:password_reset_confirm": anyone(200),
+    "accounts:password_reset_complete": anyone(200),
+    "accounts:invitation_accept": anyone(410),
+    "home:index": logged_in(lambda role: 302 if role in CLIENTS else 200),
+    "clients:list": logged_in(staff_page),
+    "clients:create": logged_in(admin_page),
+    "clients:detail": record_page(on_team=200, admin=200),
+    "clients:edit": record_page(on_team=403, admin=200),
+    "clients:record": record_page(on_team=200, admin=302),
+    "clients:break_glass": record_page(on_team=403, admin=200),
+    "clients:invite": logged_in(lambda role: 405),
+    "clinic:staff": logged_in(admin_page),
+    "clinic:staff_invite": logged_in(admin_page),
+    "clinic:settings": logged_in(admin_page),
+    "audit:search": logged_in(admin_page),
+    "audit:export": logged_in(admin_page),
+    "portal:home": logged_in(client_page),
+    "portal:details": logged_in(client_page),
+    "api:openapi-json": anyone(200),
+    "api:api-root": anyone(404),
+    "api:me": api_auth(lambda role: 200),
+    "api:list_clients": api_auth(lambda role: 200 if role in STAFF else 403),
+    "api:get_client": api_record(),
+}
+
+FOUNDATION_KWARGS: dict[str, Callable[[Cast, str], object]] = {
+    "pk": lambda cast, target: cast.clients[target].pk,
+    "client_id": lambda cast, target: cast.clients[target].pk,
+    "uidb64": lambda cast, target: "MQ",
+    "token": lambda cast, target: "not-a-real-token",
+}
+
+
+def _app_modules() -> list[object]:
+    modules = []
+    for app in settings.INSTALLED_APPS:
+        name = f"{app}.tests.permissions"
+        if app.startswith("iptcare.") and find_spec(f"{app}.tests") and find_spec(name):
+            modules.append(import_module(name))
+    return modules
+
+
+EXPECTED: dict[str, Expectation] = dict(FOUNDATION)
+KWARGS: dict[str, Callable[[Cast, str], object]] = dict(FOUNDATION_KWARGS)
+for module in _app_modules():
+    EXPECTED.update(getattr(module, "EXPECTED", {}))
+    KWARGS.update(getattr(module, "KWARGS", {}))
 
 
 def walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
@@ -44,104 +102,16 @@ def walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterat
             yield name, prefix + str(entry.pattern)
 
 
-def anon_login(role: str | None, when_in: int) -> int:
-    return 302 if role is None else when_in
+def all_routes() -> list[tuple[str, str]]:
+    return sorted(set(walk(get_resolver())))
 
 
-def logged_in(status_for: Callable[[str], int]) -> Callable[[str | None, str], int]:
-    return lambda role, target: 302 if role is None else status_for(role)
-
-
-def staff_page(role: str) -> int:
-    return 200 if role in STAFF else 403
-
-
-def admin_page(role: str) -> int:
-    return 200 if role in ADMINS else 403
-
-
-def client_page(role: str) -> int:
-    return 200 if role in CLIENTS else 403
-
-
-def record_page(on_team: int, admin: int, team_not_allowed: int | None = None):  # type: ignore[no-untyped-def]
-    """An object page: care team gets `on_team`, own-clinic admin `admin`, others 404."""
-
-    def status(role: str | None, target: str) -> int:
-        if role is None:
-            return 302
-        if role in CARE_TEAM[target]:
-            return on_team if team_not_allowed is None else team_not_allowed
-        if role == "admin":
-            return admin
-        return 404
-
-    return status
-
-
-def api_auth(status_for: Callable[[str], int]) -> Callable[[str | None, str], int]:
-    return lambda role, target: 401 if role is None else status_for(role)
-
-
-def api_record(role: str | None, target: str) -> int:
-    if role is None:
-        return 401
-    return 200 if role in CARE_TEAM[target] or role == "admin" else 404
-
-
-EXPECTED: dict[str, Callable[[str | None, str], int]] = {
-    "root": lambda role, target: 302,
-    "healthz": lambda role, target: 200,
-    "readyz": lambda role, target: 200,
-    "accounts:login": lambda role, target: 200 if role is None else 302,
-    "accounts:logout": lambda role, target: 405,
-    "accounts:password_reset": lambda role, target: 200,
-    "accounts:password_reset_done": lambda role, target: 200,
-    "accounts:password_reset_confirm": lambda role, target: 200,
-    "accounts:password_reset_complete": lambda role, target: 200,
-    "accounts:invitation_accept": lambda role, target: 410,
-    "home:index": logged_in(lambda role: 302 if role in CLIENTS else 200),
-    "clients:list": logged_in(staff_page),
-    "clients:create": logged_in(admin_page),
-    "clients:detail": record_page(on_team=200, admin=200),
-    "clients:edit": record_page(on_team=403, admin=200),
-    "clients:record": record_page(on_team=200, admin=302),
-    "clients:break_glass": record_page(on_team=403, admin=200),
-    "clients:invite": lambda role, target: 302 if role is None else 405,
-    "clinic:staff": logged_in(admin_page),
-    "clinic:staff_invite": logged_in(admin_page),
-    "clinic:settings": logged_in(admin_page),
-    "audit:search": logged_in(admin_page),
-    "audit:export": logged_in(admin_page),
-    "portal:home": logged_in(client_page),
-    "portal:details": logged_in(client_page),
-    "api:openapi-json": lambda role, target: 200,
-    "api:api-root": lambda role, target: 404,
-    "api:me": api_auth(lambda role: 200),
-    "api:list_clients": api_auth(lambda role: 200 if role in STAFF else 403),
-    "api:get_client": api_record,
-}
-
-SAMPLE_VALUES = {
-    "uidb64": "MQ",
-    "token": "not-a-real-token",
-}
+KEYWORD = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 
 def concrete(route: str, cast: Cast, target: str) -> str:
-
-    def fill(match: re.Match[str]) -> str:
-        name = match.group(2)
-        if name in {"pk", "client_id"}:
-            return str(cast.clients[target].pk)
-        return SAMPLE_VALUES[name]
-
-    url = re.sub(r"<(?:(\w+):)?(\w+)>", fill, route)
+    url = KEYWORD.sub(lambda m: str(KWARGS[m.group(2)](cast, target)), route)
     return "/" + url.lstrip("^").rstrip("$")
-
-
-def all_routes() -> list[tuple[str, str]]:
-    return sorted(set(walk(get_resolver())))
 
 
 def test_every_url_has_an_expectation() -> None:
@@ -149,14 +119,17 @@ def test_every_url_has_an_expectation() -> None:
     assert missing == [], f"add these URLs to the permission matrix: {missing}"
 
 
+def test_every_url_keyword_can_be_filled() -> None:
+    keywords = {m.group(2) for _, route in all_routes() for m in KEYWORD.finditer(route)}
+    assert keywords - set(KWARGS) == set()
+
+
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
 def test_each_url_answers_each_role_as_the_rules_say(cast: Cast, role: str | None) -> None:
     browser = cast.http(role)
     failures = []
     for name, route in all_routes():
-        targets = (
-            ["client", "student_client"] if re.search(r"(pk|client_id)>", route) else ["client"]
-        )
+        targets = ["client", "student_client"] if KEYWORD.search(route) else ["client"]
         for target in targets:
             url = concrete(route, cast, target)
             expected = EXPECTED[name](role, target)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from importlib import import_module
+from importlib.util import find_spec
 
 from django.db import transaction
 
@@ -201,6 +203,11 @@ CLIENTS = [
 ]
 
 
+# Each app may add `iptcare/<app>/demo.py` with `load_demo(demo: DemoContext)`; they run
+# in this order, inside the same transaction, and must be idempotent too.
+DEMO_APPS = ["courses", "formulation", "measures", "scheduling", "intake"]
+
+
 @dataclass
 class DemoReport:
     created: list[str] = field(default_factory=list)
@@ -218,6 +225,14 @@ def _user(clinic: Clinic, email: str, full_name: str, report: DemoReport, **role
         )
         report.created.append(email)
     return user
+
+
+@dataclass
+class DemoContext:
+    clinic: Clinic
+    users: dict[str, User]  # by email
+    clients: dict[str, Client]  # by legal name
+    report: DemoReport
 
 
 @transaction.atomic
@@ -272,6 +287,15 @@ def demo_load() -> DemoReport:
         if portal_user is not None:
             Client.objects.filter(pk=client.pk).update(user=portal_user)
         report.created.append(legal)
+    context = DemoContext(
+        clinic=clinic,
+        users=users,
+        clients={c.legal_name: c for c in Client.objects.filter(clinic=clinic)},
+        report=report,
+    )
+    for app in DEMO_APPS:
+        if find_spec(f"iptcare.{app}.demo") is not None:
+            import_module(f"iptcare.{app}.demo").load_demo(context)
     return report
 
 

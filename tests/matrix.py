@@ -1,0 +1,96 @@
+"""Building blocks for the permission matrix (tests/test_permission_matrix.py).
+
+Each app may add `iptcare/<app>/tests/permissions.py` with:
+- EXPECTED: {url name: fn(role, target) -> expected status of a GET}
+- KWARGS: {URL keyword: fn(cast, target) -> value} for the keywords its URLs use.
+`role` is None (anonymous) or one of ROLES; `target` names the record the object URLs
+point at: "client" (Jordan Lee: therapist@'s client, client@'s own record) or
+"student_client" (Benjamin Cho: the practicum student's client, so supervisor@ sees it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+Expectation = Callable[[str | None, str], int]
+
+ROLES = [
+    None,
+    "client",
+    "client2",
+    "therapist",
+    "therapist2",
+    "student",
+    "supervisor",
+    "admin",
+    "other_admin",
+]
+STAFF = {"therapist", "therapist2", "student", "supervisor", "admin", "other_admin"}
+CLIENTS = {"client", "client2"}
+ADMINS = {"admin", "other_admin"}
+THERAPISTS = {"therapist", "therapist2", "student"}
+# Who is on the care team of each target record, and who treats them.
+CARE_TEAM = {"client": {"therapist"}, "student_client": {"student", "supervisor"}}
+TREATING = {"client": {"therapist"}, "student_client": {"student"}}
+OWNER = {"client": "client", "student_client": None}
+
+
+def anyone(status: int) -> Expectation:
+    return lambda role, target: status
+
+
+def logged_in(status_for: Callable[[str], int]) -> Expectation:
+    """Anonymous people are sent to log in; others get status_for(role)."""
+    return lambda role, target: 302 if role is None else status_for(role)
+
+
+def staff_page(role: str) -> int:
+    return 200 if role in STAFF else 403
+
+
+def admin_page(role: str) -> int:
+    return 200 if role in ADMINS else 403
+
+
+def client_page(role: str) -> int:
+    return 200 if role in CLIENTS else 403
+
+
+def therapist_page(role: str) -> int:
+    return 200 if role in THERAPISTS else 403
+
+
+def record_page(on_team: int, admin: int = 404, *, treating: int | None = None) -> Expectation:
+    """A page about one client's record: the care team gets `on_team` (the treating
+    therapist `treating` when given), the same clinic's administrator `admin`, and
+    everybody else 404; anonymous people are sent to log in."""
+
+    def status(role: str | None, target: str) -> int:
+        if role is None:
+            return 302
+        if treating is not None and role in TREATING[target]:
+            return treating
+        if role in CARE_TEAM[target]:
+            return on_team
+        if role == "admin":
+            return admin
+        return 404
+
+    return status
+
+
+def api_auth(status_for: Callable[[str], int]) -> Expectation:
+    return lambda role, target: 401 if role is None else status_for(role)
+
+
+def api_record(on_team: int = 200, admin: int = 200) -> Expectation:
+    def status(role: str | None, target: str) -> int:
+        if role is None:
+            return 401
+        if role in CARE_TEAM[target]:
+            return on_team
+        if role == "admin":
+            return admin
+        return 404
+
+    return status
