@@ -8,7 +8,7 @@ PORT ?= 8000
 VAR := $(CURDIR)/var
 STAMP := $(VENV)/.installed
 
-.PHONY: run test setup demo lint browser-deps clean
+.PHONY: run test setup lint system-deps browser-deps bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -25,17 +25,22 @@ $(VAR)/secret_key:
 	chmod 600 $@
 
 # The demo runs with DEBUG off over plain HTTP on this machine only.
-run: $(STAMP) $(VAR)/secret_key
+run: $(STAMP) $(VAR)/secret_key system-deps
 	@export SECRET_KEY="$$(cat $(VAR)/secret_key)" HTTPS=0 ALLOWED_HOSTS="$(HOST),localhost,127.0.0.1" \
 	  IPTCARE_VAR_DIR="$(VAR)" SITE_URL="http://$(HOST):$(PORT)" \
 	  EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend; \
 	$(BIN)/iptcare migrate --noinput -v0 && \
 	$(BIN)/iptcare demo && \
 	echo "Serving IPTCare at http://$(HOST):$(PORT)/  (Ctrl-C to stop)" && \
-	exec $(BIN)/gunicorn iptcare.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - --log-level warning
+	{ $(BIN)/iptcare qcluster >$(VAR)/worker.log 2>&1 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/gunicorn iptcare.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - --log-level warning; }
+
+system-deps:
+	@bash scripts/install-system-deps.sh
 
 browser-deps:
-	@bash scripts/install-browser.sh
+	@bash scripts/install-system-deps.sh --browser
 
 lint: $(STAMP)
 	$(BIN)/ruff check iptcare tests conftest.py
@@ -43,6 +48,10 @@ lint: $(STAMP)
 
 test: $(STAMP) browser-deps lint
 	@bash scripts/test.sh
+
+# Synthetic clinic and server-time percentiles; figures go to docs/performance.md.
+bench: $(STAMP) system-deps
+	@bash scripts/bench.sh
 
 clean:
 	rm -rf $(VENV) $(VAR) test-results

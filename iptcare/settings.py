@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
     "csp",
+    "django_q",
     "iptcare.accounts",
     "iptcare.clinic",
     "iptcare.clients",
@@ -208,6 +209,20 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "IPTCare <no-reply@iptcare.test>")
+
+# Background jobs (reminders, escalations): django-q2 with the database as its broker, so
+# SQLite and PostgreSQL work alike and a restart loses nothing. Tasks must be idempotent.
+Q_CLUSTER = {
+    "name": "iptcare",
+    "orm": "default",
+    "workers": env_int("Q_WORKERS", 1),
+    "timeout": 120,
+    "retry": 180,
+    "max_attempts": 3,
+    "catch_up": False,
+    "sync": env_bool("Q_SYNC", False),
+    "label": "Background jobs",
+}
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -6,7 +6,7 @@ BIN=.venv/bin
 export SECRET_KEY="test-only-$(date +%s)-$$" HTTPS=0 DEBUG=0
 export ALLOWED_HOSTS="localhost,127.0.0.1,testserver"
 export IPTCARE_VAR_DIR="$(mktemp -d)"
-export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
+export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend Q_SYNC=1
 trap 'rm -rf "$IPTCARE_VAR_DIR"' EXIT
 
 echo "== pytest on SQLite =="
