@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import re
 import uuid
+import zoneinfo
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9\-]{8,64}")
 
@@ -22,3 +24,19 @@ class RequestIdMiddleware:
         response = self.get_response(request)
         response["X-Request-ID"] = request_id
         return response
+
+
+class ClinicTimeZoneMiddleware:
+    """Show times in the clinic's own time zone (stored in UTC, shown local, DST-correct)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        clinic = getattr(request.user, "clinic", None) if request.user.is_authenticated else None
+        if clinic is not None:
+            timezone.activate(zoneinfo.ZoneInfo(clinic.time_zone))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -146,7 +146,9 @@ def test_administrators_search_by_client_user_and_dates(cast: Cast) -> None:
     client = cast.clients["client"]
     cast.http("therapist").get(f"/clients/{client.pk}/")
     browser = cast.http("admin")
-    today = timezone.localdate().isoformat()
+    from zoneinfo import ZoneInfo
+
+    today = timezone.localdate(timezone=ZoneInfo(cast.clinic.time_zone)).isoformat()
     response = browser.get(
         "/audit/",
         {
@@ -188,3 +190,21 @@ def test_an_administrator_never_sees_another_clinics_log(cast: Cast) -> None:
     cast.http("therapist").get(f"/clients/{cast.clients['client'].pk}/")
     response = cast.http("other_admin").get("/audit/", {"date_from": "2000-01-01"})
     assert all(e.clinic_id == cast.other_clinic.pk for e in response.context["page"])
+
+
+def test_times_are_shown_in_the_clinics_time_zone(cast: Cast) -> None:
+    from datetime import UTC
+    from zoneinfo import ZoneInfo
+
+    entry = access_record(
+        actor=Actor(user=cast.users["admin"], role="administrator"),
+        action="read",
+        client=cast.clients["client"],
+        object_type="test",
+    )
+    response = cast.http("admin").get("/audit/", {"chart_number": "C00001"})
+    body = response.content.decode()
+    toronto = entry.at.astimezone(ZoneInfo("America/Toronto")).strftime("%Y-%m-%d %H:%M:%S")
+    utc = entry.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+    assert toronto in body
+    assert utc not in body

@@ -104,3 +104,13 @@ def test_responses_carry_security_headers(client) -> None:
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_stylesheet_and_htmx_are_served_locally(client) -> None:
+    page = client.get("/accounts/login/").content.decode()
+    assert "/static/iptcare/app.css" in page
+    assert "unpkg.com" not in page and "cdn" not in page.lower()
+    for path in ["/static/iptcare/app.css", "/static/django_htmx/htmx-2.min.js"]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert b"".join(response.streaming_content)
