@@ -81,6 +81,21 @@ def ensure_cast() -> Cast:
     return Cast(clinic=clinic, users=users, clients=clients, other_clinic=other)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():  # type: ignore[no-untyped-def]
+    # Argon2 is deliberately slow; the cast is rebuilt often. Production settings keep
+    # Argon2 first (tested in iptcare/accounts/tests).
+    from django.test.utils import override_settings
+
+    with override_settings(
+        PASSWORD_HASHERS=[
+            "django.contrib.auth.hashers.MD5PasswordHasher",
+            "django.contrib.auth.hashers.Argon2PasswordHasher",
+        ]
+    ):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     # Built once per run; each test then rolls back its own changes on top of it.

@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "csp",
     "django_q",
+    "iptcare.core",
     "iptcare.accounts",
     "iptcare.clinic",
     "iptcare.clients",

@@ -9,7 +9,9 @@ from iptcare.clinic.models import TherapistProfile
 
 class EmailLoginForm(AuthenticationForm):
     username = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+        # No autofocus: keyboard users' first Tab must reach "Skip to main content".
+        label="Email",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
     error_messages = {

@@ -23,7 +23,10 @@ def _nav_for(user) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
 
 
 def clinic_context(request: HttpRequest) -> dict[str, object]:
-    user = request.user
+    # Error pages can render before the auth middleware ran: no request.user then.
+    user = getattr(request, "user", None)
+    if user is None:
+        return {"clinic": None, "nav": [], "csp_nonce": ""}
     clinic = getattr(user, "clinic", None) if user.is_authenticated else None
     current = request.path
     nav = [

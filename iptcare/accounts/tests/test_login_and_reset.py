@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from django.contrib.auth.hashers import identify_hasher
+from django.contrib.auth.hashers import identify_hasher, make_password
 from django.core import mail
 from django.test import override_settings
 
@@ -26,8 +26,13 @@ def test_a_wrong_password_says_so_and_logs_nobody_in(cast: Cast, client) -> None
     assert "_auth_user_id" not in client.session
 
 
-def test_passwords_are_hashed_with_argon2(cast: Cast) -> None:
-    assert identify_hasher(cast.users["therapist"].password).algorithm == "argon2"
+def test_passwords_are_hashed_with_argon2() -> None:
+    from importlib import import_module
+
+    production = import_module("iptcare.settings").PASSWORD_HASHERS
+    assert production[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    with override_settings(PASSWORD_HASHERS=production):
+        assert identify_hasher(make_password("iptcare-demo")).algorithm == "argon2"
 
 
 def test_logout_needs_a_post_and_ends_the_session(cast: Cast) -> None:
@@ -105,3 +110,8 @@ def test_the_idle_timeout_is_configurable(cast: Cast) -> None:
     browser.get("/home/")
     _age_session(browser, 61)
     assert browser.get("/home/").status_code == 302
+
+
+def test_the_greeting_skips_honorifics(cast: Cast) -> None:
+    assert cast.users["supervisor"].get_short_name() == "Helen"
+    assert cast.users["therapist"].get_short_name() == "Priya"

@@ -114,3 +114,12 @@ def test_the_stylesheet_and_htmx_are_served_locally(client) -> None:
         response = client.get(path)
         assert response.status_code == 200, path
         assert b"".join(response.streaming_content)
+
+
+def test_crisis_numbers_never_break_across_lines() -> None:
+    from iptcare.core.templatetags.clinic_text import keep_numbers_whole
+
+    html = keep_numbers_whole("Call or text 9-8-8.\nIn an emergency, call 911.<b>")
+    assert '<span class="nowrap">9-8-8</span>' in html
+    assert '<span class="nowrap">911</span>' in html
+    assert html.count("<p>") == 2 and "&lt;b&gt;" in html
