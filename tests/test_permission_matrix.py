@@ -35,7 +35,6 @@ from tests.matrix import (
 )
 
 FOUNDATION: dict[str, Expectation] = {
-    "intake:root": anyone(302),
     "healthz": anyone(200),
     "readyz": anyone(200),
     "accounts:login": lambda role, target: 200 if role is None else 302,
@@ -60,6 +59,7 @@ FOUNDATION: dict[str, Expectation] = {
     "audit:export": logged_in(admin_page),
     "portal:home": logged_in(client_page),
     "portal:details": logged_in(client_page),
+    "portal:homework": logged_in(client_page),
     "api:openapi-json": anyone(200),
     "api:api-root": anyone(404),
     "api:me": api_auth(lambda role: 200),

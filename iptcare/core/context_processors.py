@@ -9,12 +9,22 @@ def _nav_for(user) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     if not user.is_authenticated:
         return items
     if user.is_client:
-        return [("Home", reverse("portal:home")), ("My details", reverse("portal:details"))]
+        return [
+            ("Home", reverse("portal:home")),
+            ("Appointments", reverse("scheduling:my_appointments")),
+            ("Questionnaires", reverse("measures:my")),
+            ("My tasks", reverse("portal:homework")),
+            ("Receipts", reverse("scheduling:my_receipts")),
+            ("My details", reverse("portal:details")),
+        ]
     items.append(("Home", reverse("home:index")))
     if user.is_clinic_staff:
         items.append(("Clients", reverse("clients:list")))
+        items.append(("Schedule", reverse("scheduling:schedule")))
     if user.is_clinic_admin:
         items += [
+            ("Intake", reverse("intake:queue")),
+            ("Invoices", reverse("scheduling:invoices")),
             ("Staff", reverse("clinic:staff")),
             ("Audit log", reverse("audit:search")),
             ("Clinic settings", reverse("clinic:settings")),
@@ -28,16 +38,11 @@ def clinic_context(request: HttpRequest) -> dict[str, object]:
     if user is None:
         return {"clinic": None, "nav": [], "csp_nonce": ""}
     clinic = getattr(user, "clinic", None) if user.is_authenticated else None
-    current = request.path
-    nav = [
-        {
-            "label": label,
-            "url": url,
-            "current": current == url
-            or (url != "/" and current.startswith(url) and url not in ("/home/", "/portal/")),
-        }
-        for label, url in _nav_for(user)
-    ]
+    items = _nav_for(user)
+    # The current page is the item whose address is the longest prefix of this one.
+    matches = [url for _, url in items if request.path.startswith(url)]
+    current = max(matches, key=len, default=None)
+    nav = [{"label": label, "url": url, "current": url == current} for label, url in items]
     return {
         "clinic": clinic,
         "nav": nav,

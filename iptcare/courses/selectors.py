@@ -1,12 +1,33 @@
-"""Reads of courses. `course_get_for` is the one choke point: rules, then the audit log."""
+"""Reads of courses. `course_get_for` is the one choke point: rules, then the audit log.
+
+The position of a course ("Session 5 of 16 · middle phase") is derived from its notes:
+a session is held when its note says the client attended, so missed sessions (late
+cancellations, no-shows) do not use up the contract.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
 from iptcare.audit.services import Actor, access_record
 from iptcare.clients.rules import acting_role
-from iptcare.courses.models import Course
+from iptcare.clinic.models import Clinic
+from iptcare.courses import protocols
+from iptcare.courses.models import ClinicCourseSettings, Course, SessionNote
+
+ATTENDED = Q(attendance=SessionNote.Attendance.ATTENDED)
+
+
+def clinic_today(clinic: Clinic) -> date:
+    """Today where the clinic is: session dates are the clinic's dates, not the server's."""
+    return datetime.now(ZoneInfo(clinic.time_zone)).date()
 
 
 def course_get_for(*, actor: Actor, pk: int, perm: str = "courses.view_course") -> Course:
@@ -32,3 +53,268 @@ def course_get_for(*, actor: Actor, pk: int, perm: str = "courses.view_course") 
         target=course,
     )
     return course
+
+
+# --- Position in the course ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CoursePosition:
+    """Where a course stands. `number` is the session being worked towards: the sessions
+    held so far plus one, capped at the planned length (a finished course stays on its
+    last session)."""
+
+    number: int
+    held: int
+    planned: int | None
+    phase: protocols.Phase
+    label: str
+    is_ending: bool
+
+    @property
+    def sessions_left(self) -> int | None:
+        """Sessions still to come, this one included; None when open-ended."""
+        if self.planned is None:
+            return None
+        return max(self.planned - self.held, 0)
+
+
+def position_for(protocol: protocols.Protocol, held: int, planned: int | None) -> CoursePosition:
+    number = held + 1 if planned is None else max(min(held + 1, planned), 1)
+    phase = protocols.phase_for(protocol, number, planned)
+    return CoursePosition(
+        number=number,
+        held=held,
+        planned=planned,
+        phase=phase,
+        label=protocols.session_label(number, planned, phase),
+        is_ending=phase is protocols.Phase.TERMINATION,
+    )
+
+
+def course_positions(course_ids: Iterable[int]) -> dict[int, CoursePosition]:
+    """Positions of many courses in one query (the caseload, lists of courses)."""
+    rows = Course.objects.filter(pk__in=list(course_ids)).annotate(
+        held=Count("notes", filter=Q(notes__attendance=SessionNote.Attendance.ATTENDED))
+    )
+    return {
+        row.pk: position_for(protocols.get(row.protocol), row.held, row.planned_sessions)
+        for row in rows.only("pk", "protocol", "planned_sessions")
+    }
+
+
+def course_position(course: Course) -> CoursePosition:
+    held = course.notes.filter(ATTENDED).count()
+    return position_for(course.protocol_spec, held, course.planned_sessions)
+
+
+def note_position(course: Course, note: SessionNote) -> CoursePosition:
+    """The course as it stood at this note's session ("Session 9 of 16 · middle phase")."""
+    return position_for(course.protocol_spec, max(note.number - 1, 0), course.planned_sessions)
+
+
+def unsigned_note_counts(course_ids: Iterable[int]) -> dict[int, int]:
+    """Draft notes per course (courses without drafts are absent)."""
+    rows = (
+        SessionNote.objects.filter(course_id__in=list(course_ids), status=SessionNote.Status.DRAFT)
+        .values("course_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["course_id"]: row["n"] for row in rows}
+
+
+def current_courses_for_clients(client_ids: Iterable[int]) -> dict[int, Course]:
+    """Each client's open course, else their latest one (clients without a course are
+    absent). One query."""
+    result: dict[int, Course] = {}
+    courses = (
+        Course.objects.filter(client_id__in=list(client_ids))
+        .select_related("therapist")
+        .order_by("client_id", "-start_date", "-pk")
+    )
+    for course in courses:
+        best = result.get(course.client_id)
+        if best is None or (course.is_open and not best.is_open):
+            result[course.client_id] = course
+    return result
+
+
+def courses_of_client(client_id: int) -> QuerySet[Course]:
+    return (
+        Course.objects.filter(client_id=client_id)
+        .select_related("therapist")
+        .order_by("-start_date", "-pk")
+    )
+
+
+def clinic_course_settings(clinic_id: int) -> ClinicCourseSettings:
+    """The clinic's settings; protocol defaults when it has not set its own (unsaved)."""
+    found = ClinicCourseSettings.objects.filter(clinic_id=clinic_id).first()
+    return found or ClinicCourseSettings(clinic_id=clinic_id)
+
+
+def default_planned_for(protocol: protocols.Protocol, settings: ClinicCourseSettings) -> int | None:
+    if protocol.code == "standard":
+        return settings.default_planned_standard
+    return protocol.default_planned
+
+
+def clinic_range_for(
+    protocol: protocols.Protocol, settings: ClinicCourseSettings
+) -> tuple[int | None, int | None]:
+    if protocol.code == "standard":
+        return settings.min_planned_standard, settings.max_planned_standard
+    return None, None
+
+
+# --- Notes ------------------------------------------------------------------------------------
+
+
+def notes_of_course(course: Course) -> QuerySet[SessionNote]:
+    return (
+        SessionNote.objects.filter(course=course)
+        .select_related("author", "cosigned_by")
+        .annotate(amendment_count=Count("amendments"))
+        .order_by("number", "date", "pk")
+    )
+
+
+def note_get_for(*, actor: Actor, course: Course, pk: int) -> SessionNote:
+    """A note of a course the actor may already see (through `course_get_for`)."""
+    if not 0 < pk < 2**62:
+        raise Http404
+    note = (
+        SessionNote.objects.filter(course=course, pk=pk)
+        .select_related("author__therapist_profile", "cosigned_by")
+        .first()
+    )
+    if note is None:
+        raise Http404
+    user = actor.user
+    access_record(
+        actor=actor.as_role(acting_role(user, course.client, clinical=True)),
+        action="read",
+        client=course.client,
+        target=note,
+    )
+    return note
+
+
+def last_note_before(course: Course, number: int) -> SessionNote | None:
+    return (
+        SessionNote.objects.filter(course=course, number__lte=number)
+        .order_by("-number", "-date", "-pk")
+        .first()
+    )
+
+
+def last_note_date(course: Course) -> date | None:
+    return SessionNote.objects.filter(course=course).aggregate(d=Max("date"))["d"]
+
+
+# --- The course page -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PhaseSegment:
+    phase: protocols.Phase
+    first: int
+    last: int | None
+    # Start and share of the bar, in percent (open-ended courses show 12 sessions or more).
+    offset: float
+    width: float
+
+    @property
+    def sessions(self) -> str:
+        if self.last is None:
+            return f"sessions {self.first} onwards"
+        if self.first == self.last:
+            return f"session {self.first}"
+        return f"sessions {self.first}–{self.last}"
+
+
+@dataclass(frozen=True)
+class CourseOverview:
+    position: CoursePosition
+    focus_areas: list[tuple[str, str]]
+    gates: list[protocols.GateState]
+    open_gates: list[protocols.GateState]
+    gate_warning: bool
+    ending_notice: str
+    segments: list[PhaseSegment]
+    marker_percent: float
+    held_percent: float
+
+
+def gate_facts_for(
+    course_ids: list[int], summaries: dict[int, Any] | None = None
+) -> dict[int, protocols.GateFacts]:
+    """The phase gates' facts from the formulation and measures records."""
+    from iptcare.formulation.selectors import formulation_summaries
+    from iptcare.measures.selectors import symptom_measure_course_ids
+
+    if summaries is None:
+        summaries = formulation_summaries(course_ids)
+    measured = symptom_measure_course_ids(course_ids)
+    facts = {}
+    for pk in course_ids:
+        summary = summaries.get(pk)
+        facts[pk] = protocols.GateFacts(
+            has_symptom_measure=pk in measured,
+            inventory_people=summary.inventory_people if summary else 0,
+            focus_areas=len(summary.focus_areas) if summary else 0,
+            formulation_agreed_on=summary.formulation_agreed_on if summary else None,
+            contract_agreed=bool(summary and summary.contract_agreed),
+        )
+    return facts
+
+
+def phase_segments(
+    protocol: protocols.Protocol, planned: int | None, number: int, held: int
+) -> tuple[list[PhaseSegment], float, float]:
+    """The phase bar: segments, the current session's centre and the part held, in %."""
+    span = planned if planned is not None else max(12, number)
+    segments = []
+    for phase, (first, last) in protocols.phase_bounds(protocol, planned).items():
+        end = last if last is not None else span
+        segments.append(
+            PhaseSegment(
+                phase,
+                first,
+                last,
+                offset=round(100 * (first - 1) / span, 2),
+                width=round(100 * (end - first + 1) / span, 2),
+            )
+        )
+    marker = round(100 * (min(number, span) - 0.5) / span, 2)
+    return segments, marker, round(100 * min(held, span) / span, 2)
+
+
+def course_overview(course: Course) -> CourseOverview:
+    from iptcare.courses.agenda import ending_notice
+    from iptcare.formulation.selectors import formulation_summaries
+
+    position = course_position(course)
+    summaries = formulation_summaries([course.pk])
+    summary = summaries.get(course.pk)
+    facts = gate_facts_for([course.pk], summaries)[course.pk]
+    gates = protocols.gate_states(facts)
+    open_ = [g for g in gates if g.is_open]
+    segments, marker, held = phase_segments(
+        course.protocol_spec, course.planned_sessions, position.number, position.held
+    )
+    return CourseOverview(
+        position=position,
+        focus_areas=summary.focus_areas if summary else [],
+        gates=gates,
+        open_gates=open_,
+        gate_warning=bool(open_) and position.phase is not protocols.Phase.INITIAL,
+        ending_notice=(
+            ending_notice(course.protocol_spec, position.number, course.planned_sessions)
+            if course.is_open
+            else ""
+        ),
+        segments=segments,
+        marker_percent=marker,
+        held_percent=held,
+    )

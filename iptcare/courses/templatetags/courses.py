@@ -1,0 +1,50 @@
+"""`{% course_header course %}`: the line every clinical page of a course shows."""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+
+from iptcare.courses.models import Course
+from iptcare.courses.selectors import CoursePosition, course_position
+
+register = template.Library()
+
+# The course's pages, in the order a therapist works through them. Pages of apps that are
+# not installed yet are skipped, so the header never breaks a page.
+COURSE_PAGES = [
+    ("Course", "courses:detail"),
+    ("Measures", "measures:course"),
+    ("Inventory", "formulation:inventory"),
+    ("Timeline", "formulation:timeline"),
+    ("Formulation", "formulation:formulation"),
+    ("Focus-area work", "formulation:focus"),
+    ("Termination", "formulation:termination"),
+]
+
+
+def _links(course: Course, current_path: str) -> list[dict[str, object]]:
+    links = []
+    for label, name in COURSE_PAGES:
+        try:
+            url = reverse(name, kwargs={"course_id": course.pk})
+        except NoReverseMatch:
+            continue
+        links.append({"label": label, "url": url, "current": current_path == url})
+    return links
+
+
+@register.inclusion_tag("courses/_course_header.html", takes_context=True)
+def course_header(
+    context: template.Context, course: Course, position: CoursePosition | None = None
+) -> dict[str, object]:
+    from iptcare.formulation.selectors import formulation_summaries
+
+    summary = formulation_summaries([course.pk]).get(course.pk)
+    request = context.get("request")
+    return {
+        "course": course,
+        "position": position or course_position(course),
+        "focus_areas": summary.focus_areas if summary else [],
+        "links": _links(course, request.path if request else ""),
+    }

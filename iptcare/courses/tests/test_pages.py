@@ -1,0 +1,306 @@
+"""The course pages as a therapist, a supervisor and a student use them."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from django.db import connection
+from django.template import Context, Template
+from django.test.utils import CaptureQueriesContext
+
+from conftest import Cast
+from iptcare.courses.models import Course, CourseExtension, SessionNote
+from iptcare.courses.selectors import (
+    course_positions,
+    current_courses_for_clients,
+    unsigned_note_counts,
+)
+from iptcare.courses.services import note_open, note_sign
+
+from .conftest import actor_for, clinic_today_for_tests
+
+TODAY = clinic_today_for_tests()
+
+
+def _jordan(cast: Cast) -> Course:
+    return Course.objects.filter(client=cast.clients["client"]).first()
+
+
+def _text(response) -> str:  # type: ignore[no-untyped-def]
+    return re.sub(r"\s+", " ", response.content.decode())
+
+
+def test_the_course_page_shows_position_phases_gates_and_notes(cast: Cast) -> None:
+    course = _jordan(cast)
+    page = _text(cast.http("therapist").get(f"/courses/{course.pk}/"))
+    assert "Session 10 of 16 · middle phase" in page
+    assert "Initial phase: sessions 1–3" in page and "Termination phase: sessions 14–16" in page
+    assert "Now at session 10 of 16 · middle phase; 9 held of 16 planned." in page
+    assert "Session 9</a>" in page and "Draft" in page and "Signed" in page
+    assert "New session note" in page and "Extend the course" in page
+
+
+def test_open_gates_in_the_middle_phase_warn_but_do_not_block(cast: Cast, open_course) -> None:
+    course = open_course()
+    actor = actor_for(cast, "therapist")
+    for weeks in (3, 2, 1):
+        note = note_open(actor=actor, course=course, date=TODAY - timedelta(weeks=weeks))
+        note_sign(
+            actor=actor,
+            note=note,
+            version=note.version,
+            changes={"mood_rating": 5, "risk_check": "none_indicated"},
+        )
+    page = _text(cast.http("therapist").get(f"/courses/{course.pk}/"))
+    assert "The middle phase has started with 5 open gates" in page
+    assert "Inventory: not yet" in page
+    assert "New session note" in page
+
+
+def test_the_termination_notice_shows_in_the_last_sessions(cast: Cast) -> None:
+    maria = Course.objects.get(client=cast.clients["client2"])
+    page = _text(cast.http("therapist2").get(f"/courses/{maria.pk}/"))
+    assert "Session 14 of 16 · termination phase" in page
+    assert "Ending phase: 3 sessions left, this one included" in page
+
+
+def test_a_supervisor_reads_the_course_but_gets_no_actions(cast: Cast) -> None:
+    ben = Course.objects.get(client=cast.clients["student_client"])
+    page = _text(cast.http("supervisor").get(f"/courses/{ben.pk}/"))
+    assert "Session 6 of 16 · middle phase" in page
+    assert "New session note" not in page
+
+
+def test_the_course_page_query_count_does_not_grow_with_notes(cast: Cast, open_course) -> None:
+    browser = cast.http("therapist")
+    few, many = open_course(weeks_ago=30), open_course(weeks_ago=30)
+    actor = actor_for(cast, "therapist")
+    for course, count in ((few, 2), (many, 14)):
+        for index in range(count):
+            note = note_open(
+                actor=actor, course=course, date=TODAY - timedelta(weeks=count - index)
+            )
+            note_sign(
+                actor=actor,
+                note=note,
+                version=note.version,
+                changes={"mood_rating": 5, "risk_check": "none_indicated"},
+            )
+    counts = []
+    for course in (few, many):
+        browser.get(f"/courses/{course.pk}/")  # warm the session and permission caches
+        with CaptureQueriesContext(connection) as queries:
+            assert browser.get(f"/courses/{course.pk}/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
+
+
+def test_starting_a_course_from_the_client_page(cast: Cast, new_client) -> None:
+    client = new_client()
+    browser = cast.http("therapist")
+    form = browser.get(f"/courses/new/?client={client.pk}")
+    assert f'<option value="{client.pk}" selected>' in form.content.decode()
+    bad = browser.post(
+        "/courses/new/",
+        {"client": client.pk, "protocol": "standard", "planned_sessions": 30,
+         "frequency": "weekly", "start_date": TODAY.isoformat()},
+    )  # fmt: skip
+    assert "this clinic allows 16–20 planned sessions (got 30)" in bad.content.decode()
+    assert not Course.objects.filter(client=client).exists()
+    ok = browser.post(
+        "/courses/new/",
+        {"client": client.pk, "protocol": "standard", "planned_sessions": "",
+         "frequency": "weekly", "start_date": TODAY.isoformat()},
+    )  # fmt: skip
+    course = Course.objects.get(client=client)
+    assert ok.url == f"/courses/{course.pk}/"
+    assert course.planned_sessions == 16  # the clinic's default
+
+
+def test_someone_elses_client_cannot_be_chosen(cast: Cast) -> None:
+    maria = cast.clients["client2"]
+    assert cast.http("therapist").get(f"/courses/new/?client={maria.pk}").status_code == 404
+    assert cast.http("therapist").get("/courses/new/?client=abc").status_code == 404
+
+
+def test_the_clients_course_list(cast: Cast) -> None:
+    page = _text(cast.http("therapist").get(f"/courses/client/{cast.clients['client'].pk}/"))
+    assert "Session 10 of 16 · middle phase" in page and "1 draft" in page
+    assert "Start a course" not in page  # the open course comes first
+
+
+def test_extending_through_the_page_and_a_stale_second_tab(cast: Cast, open_course) -> None:
+    course = open_course()
+    browser = cast.http("therapist")
+    url = f"/courses/{course.pk}/extend/"
+    short = browser.post(url, {"version": 1, "to_sessions": 18, "reason": "more"})
+    assert "Say why the course needs more sessions" in short.content.decode()
+    ok = browser.post(url, {"version": 1, "to_sessions": 18, "reason": "Dispute work needs time."})
+    assert ok.status_code == 302
+    stale = browser.post(url, {"version": 1, "to_sessions": 20, "reason": "Another tab's reason."})
+    assert "changed elsewhere" in stale.content.decode()
+    course.refresh_from_db()
+    assert course.planned_sessions == 18
+    assert CourseExtension.objects.filter(course=course).count() == 1
+    assert "16 → 18 sessions" in _text(browser.get(f"/courses/{course.pk}/"))
+
+
+def test_ending_early_without_a_reason_says_so_beside_the_field(cast, open_course) -> None:
+    course = open_course()
+    response = cast.http("therapist").post(
+        f"/courses/{course.pk}/end/",
+        {"version": 1, "status": "ended_early", "ended_on": TODAY.isoformat(), "reason": ""},
+    )
+    assert 'id="id_reason_error"' in response.content.decode()
+    course.refresh_from_db()
+    assert course.is_open
+
+
+# --- notes through the pages -----------------------------------------------------------------
+
+
+def _draft_form(note: SessionNote, **changes: object) -> dict[str, object]:
+    data = {
+        "version": note.version,
+        "date": note.date.isoformat(),
+        "attendance": note.attendance,
+        "mood_rating": "" if note.mood_rating is None else note.mood_rating,
+        "plan_next": note.plan_next,
+    }
+    data.update(changes)
+    return data
+
+
+def test_autosave_returns_the_time_and_the_new_version(cast: Cast, open_course) -> None:
+    course = open_course()
+    note = note_open(actor=actor_for(cast, "therapist"), course=course, date=TODAY)
+    url = f"/courses/{course.pk}/notes/{note.pk}/autosave/"
+    response = cast.http("therapist").post(url, _draft_form(note, plan_next="Inventory"))
+    body = response.content.decode()
+    assert re.search(r"Saved \d\d:\d\d", body)
+    assert 'name="version" value="2"' in body and 'hx-swap-oob="true"' in body
+    assert SessionNote.objects.get(pk=note.pk).plan_next == "Inventory"
+
+
+def test_autosave_from_a_stale_tab_says_so_and_does_not_overwrite(cast, open_course) -> None:
+    course = open_course()
+    note = note_open(actor=actor_for(cast, "therapist"), course=course, date=TODAY)
+    url = f"/courses/{course.pk}/notes/{note.pk}/autosave/"
+    tab_one, tab_two = cast.http("therapist"), cast.http("therapist")
+    tab_one.post(url, _draft_form(note, plan_next="From tab one"))
+    response = tab_two.post(url, _draft_form(note, plan_next="From tab two"))
+    body = response.content.decode()
+    assert "Not saved." in body and "changed elsewhere" in body
+    assert 'name="version"' not in body  # the stale tab keeps its old version
+    assert SessionNote.objects.get(pk=note.pk).plan_next == "From tab one"
+
+
+def test_autosave_reports_a_bad_mood_rating(cast: Cast, open_course) -> None:
+    course = open_course()
+    note = note_open(actor=actor_for(cast, "therapist"), course=course, date=TODAY)
+    url = f"/courses/{course.pk}/notes/{note.pk}/autosave/"
+    body = cast.http("therapist").post(url, _draft_form(note, mood_rating=12)).content.decode()
+    assert "Not saved:" in body and "Mood is rated 0–10 (10 = best)" in body
+    assert SessionNote.objects.get(pk=note.pk).version == 1
+
+
+def test_signing_through_the_page_shows_errors_beside_the_field(cast, open_course) -> None:
+    course = open_course()
+    note = note_open(actor=actor_for(cast, "therapist"), course=course, date=TODAY)
+    browser = cast.http("therapist")
+    url = f"/courses/{course.pk}/notes/{note.pk}/sign/"
+    response = browser.post(url, _draft_form(note, plan_next="Go on"))
+    assert 'id="id_mood_rating_error"' in response.content.decode()
+    assert SessionNote.objects.get(pk=note.pk).status == "draft"
+    ok = browser.post(url, _draft_form(note, mood_rating=6, risk_check="none_indicated"))
+    assert ok.status_code == 302
+    assert SessionNote.objects.get(pk=note.pk).status == "signed"
+
+
+def test_editing_a_signed_note_is_refused_with_a_message(cast: Cast) -> None:
+    course = _jordan(cast)
+    note = course.notes.filter(status="signed").first()
+    browser = cast.http("therapist")
+    before = SessionNote.objects.get(pk=note.pk)
+    response = browser.post(
+        f"/courses/{course.pk}/notes/{note.pk}/",
+        _draft_form(note, plan_next="Changed!"),
+        follow=True,
+    )
+    assert "cannot be changed. Add an amendment instead." in response.content.decode()
+    after = SessionNote.objects.get(pk=note.pk)
+    assert (after.plan_next, after.version) == (before.plan_next, before.version)
+    autosave = browser.post(
+        f"/courses/{course.pk}/notes/{note.pk}/autosave/", _draft_form(note, plan_next="X")
+    )
+    assert "Add an amendment instead" in autosave.content.decode()
+
+
+def test_a_supervisor_cosigns_from_the_note_page(cast: Cast) -> None:
+    ben = Course.objects.get(client=cast.clients["student_client"])
+    waiting = ben.notes.get(status="awaiting_cosignature")
+    url = f"/courses/{ben.pk}/notes/{waiting.pk}/"
+    assert "Co-sign this note" in cast.http("supervisor").get(url).content.decode()
+    assert "Co-sign this note" not in cast.http("student").get(url).content.decode()
+    assert cast.http("student").post(url + "cosign/").status_code == 403
+    assert cast.http("supervisor").post(url + "cosign/").status_code == 302
+    assert SessionNote.objects.get(pk=waiting.pk).status == "final"
+
+
+def test_an_amendment_through_the_page(cast: Cast) -> None:
+    course = _jordan(cast)
+    note = course.notes.filter(status="signed").first()
+    url = f"/courses/{course.pk}/notes/{note.pk}/"
+    cast.http("therapist").post(url + "amend/", {"text": "Mood was 3, corrected by phone."})
+    page = (
+        _text(cast.http("supervisor").get(url)) if False else _text(cast.http("therapist").get(url))
+    )
+    assert "Mood was 3, corrected by phone." in page
+
+
+# --- interfaces for the other apps -----------------------------------------------------------
+
+
+def test_positions_drafts_and_current_courses_take_constant_queries(cast: Cast) -> None:
+    courses = list(Course.objects.filter(clinic=cast.clinic))
+    ids = [c.pk for c in courses]
+    with CaptureQueriesContext(connection) as queries:
+        positions = course_positions(ids)
+        drafts = unsigned_note_counts(ids)
+        current = current_courses_for_clients({c.client_id for c in courses})
+    assert len(queries) == 3
+    jordan = _jordan(cast)
+    assert positions[jordan.pk].label == "Session 10 of 16 · middle phase"
+    assert (positions[jordan.pk].held, positions[jordan.pk].is_ending) == (9, False)
+    assert drafts == {jordan.pk: 1}
+    assert current[cast.clients["client"].pk] == jordan
+
+
+def test_the_current_course_is_the_open_one_else_the_latest(cast, open_course) -> None:
+    ethan = Course.objects.get(client__legal_name="Ethan Brown")
+    assert current_courses_for_clients([ethan.client_id])[ethan.client_id] == ethan
+    assert current_courses_for_clients([cast.clients["other"].pk]) == {}
+
+
+def test_the_course_header_tag(cast: Cast) -> None:
+    course = _jordan(cast)
+    html = Template("{% load courses %}{% course_header course %}").render(
+        Context({"course": course})
+    )
+    assert "Session 10 of 16 · middle phase" in html
+    assert f'href="/courses/{course.pk}/"' in html
+
+
+# --- API ---------------------------------------------------------------------------------------
+
+
+def test_the_api_gives_position_gates_and_notes(cast: Cast) -> None:
+    course = _jordan(cast)
+    data = cast.http("therapist").get(f"/api/v1/courses/{course.pk}").json()
+    assert (data["session_number"], data["phase"], data["planned_sessions"]) == (10, "middle", 16)
+    assert [g["key"] for g in data["gates"]][0] == "symptom_measure"
+    notes = cast.http("therapist").get(f"/api/v1/courses/{course.pk}/notes").json()
+    assert [n["number"] for n in notes] == list(range(1, 10))
+    assert notes[-1]["status"] == "draft"
+    assert cast.http("therapist2").get(f"/api/v1/courses/{course.pk}").status_code == 404

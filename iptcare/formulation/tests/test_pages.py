@@ -1,0 +1,305 @@
+"""The formulation pages: drawings, forms, bad input, read-only access and query counts."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from conftest import Cast
+from iptcare.audit.services import Actor
+from iptcare.courses.models import Course
+from iptcare.courses.tests.permissions import demo_course
+from iptcare.formulation import charts, selectors, services
+from iptcare.formulation.models import (
+    FocusAreaChoice,
+    HomeworkPracticeLog,
+    HomeworkTask,
+    InventoryPerson,
+    LifeEvent,
+    RolePlay,
+)
+from iptcare.formulation.views import portal_homework
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture
+def course(cast: Cast) -> Course:
+    return demo_course(cast, "client")
+
+
+def _url(name: str, course: Course, **kwargs: int) -> str:
+    return reverse(f"formulation:{name}", kwargs={"course_id": course.pk, **kwargs})
+
+
+# --- Drawings ----------------------------------------------------------------------------
+
+
+def test_the_closeness_circle_is_valid_svg_with_everyone_on_it() -> None:
+    people = [
+        charts.CirclePerson(f"P{i} <&>", "friend", ring=i % 3 + 1, support=i % 4, conflict=i % 4)
+        for i in range(9)
+    ]
+    svg = ET.fromstring(charts.closeness_circle(people, client_name="Jo & co"))
+    assert svg.find(f"{SVG}title").text == "Closeness circle of Jo & co"
+    assert svg.find(f"{SVG}desc") is not None
+    drawn = svg.findall(f".//{SVG}g[@class='person']")
+    assert len(drawn) == 9
+    assert sorted(g.get("data-ring") for g in drawn) == ["1"] * 3 + ["2"] * 3 + ["3"] * 3
+    assert len(svg.findall(f".//{SVG}line[@class='conflict-line']")) == 4  # conflict 2 or 3
+
+
+def test_an_empty_closeness_circle_still_draws_the_rings() -> None:
+    svg = ET.fromstring(charts.closeness_circle([], client_name="Ben"))
+    assert len([c for c in svg.iter(f"{SVG}circle") if "ring" in (c.get("class") or "")]) == 3
+    assert "nobody" in svg.find(f"{SVG}desc").text
+
+
+def test_the_life_chart_draws_events_episodes_and_scores() -> None:
+    svg = ET.fromstring(
+        charts.life_chart(
+            events=[
+                charts.ChartEvent(date(2024, 3, 1), "Moved <city>"),
+                charts.ChartEvent(date(2024, 1, 1), "Illness", date(2024, 6, 1)),
+            ],
+            episodes=[charts.ChartEpisode(date(2024, 4, 1), None, True)],
+            scores=[(date(2024, 9, 1), 18), (date(2024, 10, 1), 12)],
+            today=date(2024, 11, 1),
+        )
+    )
+    assert len(svg.findall(f".//{SVG}g[@class='event']")) == 2
+    assert len(svg.findall(f".//{SVG}rect[@class='episode']")) == 1
+    assert svg.find(f".//{SVG}polyline") is not None
+    assert "Onset of the current episode 01 April 2024" in svg.find(f"{SVG}desc").text
+
+
+def test_the_life_chart_of_an_empty_timeline_is_valid() -> None:
+    ET.fromstring(charts.life_chart(events=[], episodes=[], today=date(2025, 1, 1)))
+
+
+# --- Pages -------------------------------------------------------------------------------
+
+
+def test_the_inventory_page_shows_the_circle_and_the_list(cast: Cast, course: Course) -> None:
+    page = cast.http("therapist").get(_url("inventory", course)).content.decode()
+    people = list(selectors.inventory_people(course))
+    svg = page[page.index("<svg") : page.index("</svg>") + 6]
+    assert len(ET.fromstring(svg).findall(f".//{SVG}g[@class='person']")) == len(people)
+    for person in people:
+        assert person.name in page
+
+
+def test_the_supervisor_reads_but_cannot_add(cast: Cast) -> None:
+    ben = demo_course(cast, "student_client")
+    browser = cast.http("supervisor")
+    page = browser.get(_url("inventory", ben)).content.decode()
+    assert "Add a person" not in page
+    person = selectors.inventory_people(ben).first()
+    edit = _url("person_edit", ben, person_id=person.pk)
+    assert "only the treating therapist" in browser.get(edit).content.decode()
+    response = browser.post(edit, {"name": "Changed", "relation": "x", "ring": 1})
+    assert response.status_code == 403
+    person.refresh_from_db()
+    assert person.name != "Changed"
+
+
+def test_a_person_from_another_course_is_not_found(cast: Cast, course: Course) -> None:
+    other = selectors.inventory_people(demo_course(cast, "student_client")).first()
+    response = cast.http("therapist").get(_url("person_edit", course, person_id=other.pk))
+    assert response.status_code == 404
+
+
+def test_adding_a_person_through_the_form(cast: Cast, course: Course) -> None:
+    response = cast.http("therapist").post(
+        _url("person_create", course),
+        {
+            "name": "Noor",
+            "relation": "neighbour",
+            "ring": 3,
+            "status": "current",
+            "practical_support": 1,
+            "emotional_support": 0,
+            "conflict": 0,
+        },
+    )
+    assert response.status_code == 302
+    assert InventoryPerson.objects.filter(course=course, name="Noor").exists()
+
+
+def test_an_event_with_dates_out_of_order_gets_a_message_beside_the_field(
+    cast: Cast, course: Course
+) -> None:
+    count = LifeEvent.objects.count()
+    response = cast.http("therapist").post(
+        _url("event_create", course),
+        {"code": "illness_injury", "starts_on": "2024-05-01", "ends_on": "2024-04-01"},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="id_ends_on_error"' in page
+    assert "before the start" in page
+    assert LifeEvent.objects.count() == count
+
+
+def test_a_third_focus_area_gets_a_clear_message(cast: Cast, course: Course) -> None:
+    count = FocusAreaChoice.objects.count()
+    response = cast.http("therapist").post(
+        _url("focus_area_create", course), {"area": "grief", "evidence": "e", "goals": "g"}
+    )
+    assert "two at most" in response.content.decode() or "has two already" in (
+        response.content.decode()
+    )
+    assert FocusAreaChoice.objects.count() == count
+
+
+def test_a_stale_edit_from_another_tab_is_refused(cast: Cast, course: Course) -> None:
+    person = selectors.inventory_people(course).first()
+    browser = cast.http("therapist")
+    data = {
+        "name": person.name,
+        "relation": person.relation,
+        "ring": person.ring,
+        "status": person.status,
+        "practical_support": person.practical_support,
+        "emotional_support": person.emotional_support,
+        "conflict": person.conflict,
+        "version": person.version,
+    }
+    first = browser.post(
+        _url("person_edit", course, person_id=person.pk), {**data, "wanted_change": "A"}
+    )
+    assert first.status_code == 302
+    second = browser.post(
+        _url("person_edit", course, person_id=person.pk), {**data, "wanted_change": "B"}
+    )
+    assert "after you opened it" in second.content.decode()
+    person.refresh_from_db()
+    assert person.wanted_change == "A"
+
+
+def test_the_analysis_turns_are_saved_in_order(cast: Cast, course: Course) -> None:
+    data = {
+        "title": "Phone call",
+        "session_number": 8,
+        "turn-TOTAL_FORMS": 2,
+        "turn-INITIAL_FORMS": 0,
+        "turn-0-speaker": "Mum",
+        "turn-0-said": "Hello",
+        "turn-1-speaker": "Jo",
+        "turn-1-said": "Hi",
+        "turn-1-felt": "tense",
+        "problems": ["closing_silence"],
+    }
+    response = cast.http("therapist").post(_url("analysis_create", course), data)
+    assert response.status_code == 302
+    analysis = selectors.analyses(course).get(title="Phone call")
+    assert [t["speaker"] for t in analysis.turns] == ["Mum", "Jo"]
+    assert analysis.problems == ["closing_silence"]
+
+
+def test_make_this_a_role_play_in_one_click(cast: Cast, course: Course) -> None:
+    analysis = selectors.analyses(course).first()
+    before = RolePlay.objects.filter(analysis=analysis).count()
+    response = cast.http("therapist").post(
+        _url("analysis_roleplay", course, analysis_id=analysis.pk)
+    )
+    assert response.status_code == 302
+    assert RolePlay.objects.filter(analysis=analysis).count() == before + 1
+
+
+def test_the_dispute_stage_history_is_shown(cast: Cast, course: Course) -> None:
+    page = cast.http("therapist").get(_url("role_dispute", course)).content.decode()
+    assert "Impasse" in page and "Renegotiation" in page
+    assert "what stops a resolution" in page.lower()
+
+
+def test_the_suggestion_shows_during_the_initial_phase_only(cast: Cast) -> None:
+    liam = Course.objects.get(client__legal_name="Liam O'Connor")
+    browser = cast.http("therapist")
+    assert "What the records suggest" in browser.get(_url("formulation", liam)).content.decode()
+    jordan = demo_course(cast, "client")
+    assert (
+        "What the records suggest" not in browser.get(_url("formulation", jordan)).content.decode()
+    )
+
+
+def test_the_termination_page_reviews_the_records(cast: Cast) -> None:
+    ethan = Course.objects.get(client__legal_name="Ethan Brown")
+    page = cast.http("therapist").get(_url("termination", ethan)).content.decode()
+    assert "Mourn his brother" in page
+    assert "Jake Miller" in page
+    assert "fm-changed" in page  # the inventory changed between the two snapshots
+
+
+def test_the_client_sees_and_reports_on_their_homework(cast: Cast, rf: object) -> None:
+    task = HomeworkTask.objects.filter(course__client=cast.clients["client"], status="open").first()
+    browser = cast.http("client")
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.test import RequestFactory
+
+    factory = RequestFactory()
+    request = factory.get("/portal/homework/")
+    request.user = cast.users["client"]
+    page = portal_homework(request).content.decode()
+    assert task.text in page
+    post = factory.post("/portal/homework/", {"task": task.pk, "what_happened": "I called."})
+    post.user = cast.users["client"]
+    post.session = browser.session
+    post._messages = FallbackStorage(post)
+    assert portal_homework(post).status_code == 302
+    assert HomeworkPracticeLog.objects.filter(task=task, what_happened="I called.").exists()
+
+
+def test_another_clients_task_cannot_be_reported_on(cast: Cast) -> None:
+    from django.http import Http404
+    from django.test import RequestFactory
+
+    task = HomeworkTask.objects.filter(course__client=cast.clients["client"]).first()
+    post = RequestFactory().post("/portal/homework/", {"task": task.pk, "what_happened": "x y z"})
+    post.user = cast.users["client2"]
+    with pytest.raises(Http404):
+        portal_homework(post)
+
+
+# --- Query counts ------------------------------------------------------------------------
+
+
+def _queries(browser: object, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = browser.get(url)  # type: ignore[attr-defined]
+    assert response.status_code == 200
+    return len(captured)
+
+
+def _grow(course: Course, cast: Cast, rows: int) -> None:
+    actor = Actor(user=cast.users["therapist"], role="therapist")
+    person = selectors.inventory_people(course).first()
+    for index in range(rows):
+        extra = services.person_create(
+            actor=actor, course=course, name=f"Extra {index}", relation="friend", ring=index % 3 + 1
+        )
+        services.event_create(
+            actor=actor,
+            course=course,
+            code="other",
+            starts_on=date(2024, 1, 1) + timedelta(days=index * 9),
+            people=[person, extra],
+        )
+        services.episode_create(
+            actor=actor, course=course, starts_on=date(2010, 1, 1) + timedelta(days=index * 20)
+        )
+
+
+@pytest.mark.parametrize(
+    "page", ["inventory", "timeline", "inventory_compare", "formulation", "focus", "homework"]
+)
+def test_page_queries_do_not_grow_with_rows(cast: Cast, course: Course, page: str) -> None:
+    browser = cast.http("therapist")
+    few = _queries(browser, _url(page, course))
+    _grow(course, cast, 25)
+    assert _queries(browser, _url(page, course)) == few

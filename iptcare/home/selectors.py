@@ -1,0 +1,138 @@
+"""The caseload: each active client with where their course stands, in a fixed number of
+queries whatever the caseload size (each collaborator answers for all courses at once)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from iptcare.clients.models import Client
+from iptcare.courses.models import Course
+from iptcare.courses.selectors import (
+    CoursePosition,
+    course_positions,
+    current_courses_for_clients,
+    unsigned_note_counts,
+)
+from iptcare.formulation.selectors import formulation_summaries
+from iptcare.measures.selectors import LatestScore, latest_scores, open_flag_counts, track_statuses
+from iptcare.measures.tracking import TrackStatus
+from iptcare.scheduling.selectors import next_appointments
+
+SORTS = {
+    "priority": "Open flags, then not on track",
+    "name": "Name",
+    "session": "Session",
+    "phq": "PHQ-9",
+    "gad": "GAD-7",
+    "next": "Next appointment",
+}
+DEFAULT_SORT = "priority"
+_SENTINEL = 987654321
+
+
+@dataclass
+class CaseloadRow:
+    client: Client
+    course: Course | None = None
+    position: CoursePosition | None = None
+    focus_areas: list[tuple[str, str]] = field(default_factory=list)
+    phq: LatestScore | None = None
+    gad: LatestScore | None = None
+    open_flags: int = 0
+    track: TrackStatus | None = None
+    next_appointment: object | None = None
+    unsigned_notes: int = 0
+
+    client_url: str = ""
+    measures_url: str = ""
+
+    @property
+    def not_on_track(self) -> bool:
+        return self.track is not None and not self.track.on_track
+
+    @property
+    def next_at(self) -> datetime | None:
+        return getattr(self.next_appointment, "starts_at", None)
+
+
+def _key(sort: str):  # type: ignore[no-untyped-def]
+    far = datetime.max.replace(tzinfo=None)
+
+    def name(row: CaseloadRow) -> tuple[str, int]:
+        return (row.client.legal_name.lower(), row.client.pk)
+
+    keys = {
+        "priority": lambda r: (-r.open_flags, not r.not_on_track, *name(r)),
+        "name": name,
+        "session": lambda r: (-(r.position.number if r.position else 0), *name(r)),
+        "phq": lambda r: (-(r.phq.total if r.phq else -1), *name(r)),
+        "gad": lambda r: (-(r.gad.total if r.gad else -1), *name(r)),
+        "next": lambda r: (r.next_at.replace(tzinfo=None) if r.next_at else far, *name(r)),
+    }
+    return keys[sort]
+
+
+def caseload_rows(
+    clients: Iterable[Client], *, clinic_id: int, sort: str = DEFAULT_SORT
+) -> list[CaseloadRow]:
+    """One row per client, sorted server-side by `sort` (one of SORTS)."""
+    clients = list(clients)
+    client_ids = [c.pk for c in clients]
+    courses = current_courses_for_clients(client_ids)
+    course_ids = [c.pk for c in courses.values()]
+    positions = course_positions(course_ids)
+    summaries = formulation_summaries(course_ids)
+    unsigned = unsigned_note_counts(course_ids)
+    flags = open_flag_counts(course_ids)
+    scores = latest_scores(course_ids)
+    tracks = track_statuses(clinic_id, scores)
+    appointments = next_appointments(client_ids)
+    # Reversed once, filled per row: reversing in the template costs more than the queries.
+    client_url = reverse("clients:detail", args=[_SENTINEL]).replace(str(_SENTINEL), "{}")
+    measures_url = reverse("measures:course", args=[_SENTINEL]).replace(str(_SENTINEL), "{}")
+    rows = []
+    for client in clients:
+        course = courses.get(client.pk)
+        row = CaseloadRow(
+            client=client,
+            course=course,
+            next_appointment=appointments.get(client.pk),
+            client_url=client_url.format(client.pk),
+            measures_url=measures_url.format(course.pk) if course else "",
+        )
+        if course is not None:
+            summary = summaries.get(course.pk)
+            row.position = positions.get(course.pk)
+            row.focus_areas = list(summary.focus_areas) if summary else []
+            row.phq = scores.get(course.pk, {}).get("phq")
+            row.gad = scores.get(course.pk, {}).get("gad7")
+            row.open_flags = flags.get(course.pk, 0)
+            row.track = tracks.get(course.pk)
+            row.unsigned_notes = unsigned.get(course.pk, 0)
+        rows.append(row)
+    rows.sort(key=_key(sort if sort in SORTS else DEFAULT_SORT))
+    return rows
+
+
+def active_caseload(user) -> QuerySet[Client]:  # type: ignore[no-untyped-def]
+    """The therapist's clients in active care."""
+    return Client.objects.filter(
+        clinic_id=user.clinic_id, therapists=user, status=Client.Status.ACTIVE
+    ).order_by("legal_name", "pk")
+
+
+def supervisees_clients(user) -> QuerySet[Client]:  # type: ignore[no-untyped-def]
+    return (
+        Client.objects.filter(
+            clinic_id=user.clinic_id,
+            status=Client.Status.ACTIVE,
+            therapists__therapist_profile__supervisor=user,
+        )
+        .distinct()
+        .order_by("legal_name", "pk")
+    )

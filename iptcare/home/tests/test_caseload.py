@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conftest import Cast
+from iptcare.audit.services import Actor
+from iptcare.clients.services import client_create
+from iptcare.courses.models import Course
+from iptcare.measures.tests.factories import days_ago, gad7_answers, phq9_answers, submit
+
+
+def _clients_with_courses(cast: Cast, n: int, tag: str) -> None:
+    therapist = cast.users["therapist"]
+    for i in range(n):
+        client = client_create(
+            actor=Actor(user=None, role="system"),
+            clinic=cast.clinic,
+            legal_name=f"Caseload {tag} {i:03d}",
+            date_of_birth=date(1990, 1, 1),
+            therapists=[therapist],
+            status="active",
+        )
+        course = Course.objects.create(
+            clinic=cast.clinic,
+            client=client,
+            therapist=therapist,
+            planned_sessions=16,
+            start_date=date.today() - timedelta(days=30),
+            status="active",
+        )
+        submit(course, "phq9", phq9_answers(15), at=days_ago(20))
+        submit(course, "phq9", phq9_answers(12, item9=i % 2), session_number=2, at=days_ago(10))
+        submit(course, "gad7", gad7_answers(9), session_number=2, at=days_ago(10))
+
+
+def _count(browser, url: str) -> int:  # type: ignore[no-untyped-def]
+    with CaptureQueriesContext(connection) as captured:
+        assert browser.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_caseload_query_count_is_the_same_for_5_and_100_clients(cast: Cast) -> None:
+    browser = cast.http("therapist")
+    _clients_with_courses(cast, 5, "few")
+    browser.get("/home/")
+    few = _count(browser, "/home/")
+    _clients_with_courses(cast, 95, "many")
+    assert _count(browser, "/home/?sort=name") == few
+    body = browser.get("/home/").content.decode()
+    assert body.count('data-label="Session"') == 100 + 3  # and Jordan, Ahmed and Liam
+
+
+def test_the_caseload_shows_scores_bands_trends_and_open_flags_first(cast: Cast) -> None:
+    _clients_with_courses(cast, 2, "row")
+    page = cast.http("therapist").get("/home/").content.decode()
+    body = page[page.index('class="table caseload"') :]
+    flagged = body.index("Caseload row 001")
+    assert flagged < body.index("Caseload row 000") and flagged < body.index("Jordan Lee")
+    assert "1 open flag" in body and "Moderate" in body and "↓" in body
+    assert "Session 10 of 16 · middle phase" in body  # Jordan, from the courses app
+
+
+def test_the_caseload_sorts_by_name_on_request(cast: Cast) -> None:
+    _clients_with_courses(cast, 2, "row")
+    page = cast.http("therapist").get("/home/?sort=name").content.decode()
+    body = page[page.index('class="table caseload"') :]
+    assert body.index("Ahmed Karimi") < body.index("Caseload row 001") < body.index("Jordan Lee")
+
+
+def test_an_escalated_flag_shows_on_the_supervisor_home(cast: Cast) -> None:
+    body = cast.http("supervisor").get("/home/").content.decode()
+    assert "Escalated to you" in body and "Benjamin Cho" in body
+
+
+def test_each_caseload_row_links_to_the_client_and_their_measures(cast: Cast) -> None:
+    jordan = cast.clients["client"]
+    course = Course.objects.filter(client=jordan, status="active").get()
+    body = cast.http("therapist").get("/home/").content.decode()
+    assert f'href="/clients/{jordan.pk}/">Jordan Lee</a>' in body
+    assert f'href="/measures/course/{course.pk}/">Measures</a>' in body

@@ -1,0 +1,147 @@
+"""`iptcare bench_caseload`: server time of the caseload page, a questionnaire submission
+and a trivial view, measured in one process with Django's test client, so the three share
+every middleware and database cost except their own work. Writes docs/performance.md."""
+
+from __future__ import annotations
+
+import os
+import platform
+import random
+import re
+import statistics
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.test import Client as HttpClient
+from django.utils import timezone
+
+from iptcare.accounts.models import User
+from iptcare.courses.models import Course
+from iptcare.measures.management.commands.synth_clinic import build
+
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def _measure(call: Callable[[], int], runs: int, expected: int) -> list[float]:
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        status = call()
+        timings.append((time.perf_counter() - started) * 1000)
+        if status != expected:
+            raise RuntimeError(f"expected HTTP {expected}, got {status}")
+    return timings
+
+
+class Command(BaseCommand):
+    help = "Benchmark the caseload page, a submission and a trivial view; write the figures."
+
+    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+        parser.add_argument("--clients", type=int, default=60)
+        parser.add_argument("--sessions", type=int, default=20)
+        parser.add_argument("--runs", type=int, default=300)
+        parser.add_argument(
+            "--big-clients", type=int, default=10_000, help="0 to skip the load test"
+        )
+        parser.add_argument("--big-sessions", type=int, default=8)
+        parser.add_argument(
+            "--write", default="", help="Markdown file to update (between bench markers)"
+        )
+
+    def handle(self, *args: object, **options: object) -> None:
+        runs = int(options["runs"])  # type: ignore[call-overload]
+        lines: list[str] = []
+        big = int(options["big_clients"])  # type: ignore[call-overload]
+        if big:
+            started = time.perf_counter()
+            build(
+                therapists=max(1, big // 50),
+                clients=big,
+                sessions=int(options["big_sessions"]),  # type: ignore[call-overload]
+                completed=0.35,
+                rng=random.Random(2),
+                name="Synthetic load test",
+            )
+            took = time.perf_counter() - started
+            lines.append(
+                f"- Synthetic clinic load: {big:,} clients × {options['big_sessions']} sessions "
+                f"(PHQ-9 and GAD-7 item by item) in **{took:.1f} s**"
+            )
+            self.stdout.write(lines[-1])
+        clinic = build(
+            therapists=1,
+            clients=int(options["clients"]),  # type: ignore[call-overload]
+            sessions=int(options["sessions"]),  # type: ignore[call-overload]
+            completed=0.0,
+            rng=random.Random(3),
+            name="Synthetic caseload",
+        )
+        therapist = User.objects.get(clinic=clinic, is_therapist=True)
+        course = Course.objects.filter(clinic=clinic).order_by("pk").first()
+        assert course is not None
+        browser = HttpClient()
+        browser.force_login(therapist)
+        give = f"/measures/course/{course.pk}/give/phq9/"
+        answers = {f"item_{n}": str(n % 3) for n in range(1, 10)} | {"item_9": "0"}
+
+        def caseload() -> int:
+            return browser.get("/home/").status_code
+
+        def trivial() -> int:
+            return browser.get("/healthz").status_code
+
+        def submit() -> int:
+            return browser.post(give, answers | {"key": uuid.uuid4().hex}).status_code
+
+        body = browser.get("/home/").content.decode()
+        rows = len(re.findall(r'data-label="Session"', body))
+        for call, expected in ((caseload, 200), (trivial, 200), (submit, 200)):
+            _measure(call, 10, expected)  # warm up
+        results = {
+            "Caseload page (/home/)": _measure(caseload, runs, 200),
+            "Questionnaire submission (PHQ-9, in session)": _measure(submit, runs, 200),
+            "Trivial view (/healthz)": _measure(trivial, runs, 200),
+        }
+        trivial_mean = statistics.mean(results["Trivial view (/healthz)"])
+        table = [
+            "| request | p50 (ms) | p95 (ms) | mean (ms) | throughput vs trivial view |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for name, timings in results.items():
+            mean = statistics.mean(timings)
+            table.append(
+                f"| {name} | {_percentile(timings, 0.5):.1f} | {_percentile(timings, 0.95):.1f} "
+                f"| {mean:.1f} | {100 * trivial_mean / mean:.0f}% |"
+            )
+        vendor = connection.vendor
+        facts = [
+            f"- Run: {timezone.now():%Y-%m-%d %H:%M} UTC on {platform.machine()}, "
+            f"{os.cpu_count()} CPUs, Python {platform.python_version()}, database {vendor}, "
+            f"DEBUG={settings.DEBUG}, load average {os.getloadavg()[0]:.1f} at the end",
+            f"- Caseload: {rows} active clients × {options['sessions']} sessions each "
+            f"(PHQ-9 and GAD-7 every session); {runs} requests per row, after 10 warm-up requests",
+            *lines,
+        ]
+        report = "\n".join([*facts, "", *table])
+        self.stdout.write(report)
+        target = str(options["write"])
+        if target:
+            path = Path(target)
+            text = path.read_text() if path.exists() else f"{START}\n{END}\n"
+            block = f"{START}\n{report}\n{END}"
+            text = re.sub(
+                re.escape(START) + r".*?" + re.escape(END), lambda m: block, text, flags=re.S
+            )
+            path.write_text(text)
+            self.stdout.write(f"Updated {path}")

@@ -1,0 +1,112 @@
+"""What the client's portal shows: which questionnaires are due, and their progress.
+
+When is a questionnaire due? (also in docs/measures-scoring.md, "Due questionnaires")
+* The session it belongs to is the course's current session number (sessions held + 1,
+  from the courses app).
+* With a booked session: due from 48 hours before that session starts.
+* With bookings but none in the next 48 hours: not yet due; the page says when it opens.
+* With an open course and no booking at all: due now, so a client between bookings can
+  still answer before they call to book.
+* Due means: in the course's measurement plan for that session, enabled by the clinic,
+  and not yet answered for that session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from iptcare.clients.models import Client
+from iptcare.courses.models import Course
+from iptcare.measures import charts
+from iptcare.measures.models import QuestionnaireResponse
+from iptcare.measures.selectors import (
+    PlannedMeasure,
+    answered_codes_for_session,
+    local_date,
+    measures_due_at,
+    optional,
+)
+
+DUE_BEFORE = timedelta(hours=48)
+CALM_CODES = ("phq9", "phqa", "gad7")
+
+
+@dataclass
+class PortalState:
+    course: Course | None
+    session_number: int = 0
+    due: list[PlannedMeasure] = field(default_factory=list)
+    done: list[PlannedMeasure] = field(default_factory=list)
+    opens_at: datetime | None = None
+    booked_at: datetime | None = None
+
+
+def open_course_for(client: Client) -> Course | None:
+    return (
+        Course.objects.filter(client=client)
+        .exclude(status__in=[Course.Status.COMPLETED, Course.Status.ENDED_EARLY])
+        .select_related("clinic", "therapist", "client")
+        .order_by("-start_date", "-pk")
+        .first()
+    )
+
+
+def current_session_number(course: Course) -> int:
+    position = optional("iptcare.courses.selectors", "course_position")
+    if position is not None:
+        return int(position(course).number)
+    # Until the courses app counts sessions: the latest session with answers, or the next
+    # one once that session's plan is fully answered.
+    latest = (
+        QuestionnaireResponse.objects.filter(course_id=course.pk)
+        .order_by("-session_number")
+        .values_list("session_number", flat=True)
+        .first()
+    )
+    if latest is None:
+        return 1
+    due = {m.code for m in measures_due_at(course, latest)}
+    number = latest + 1 if due <= answered_codes_for_session(course, latest) else latest
+    return min(number, course.planned_sessions or number)
+
+
+def portal_state(client: Client) -> PortalState:
+    course = open_course_for(client)
+    if course is None:
+        return PortalState(course=None)
+    number = current_session_number(course)
+    planned = measures_due_at(course, number)
+    answered = answered_codes_for_session(course, number)
+    state = PortalState(course=course, session_number=number)
+    upcoming = optional("iptcare.scheduling.selectors", "upcoming_sessions_for")
+    nexts = optional("iptcare.scheduling.selectors", "next_appointments")
+    if upcoming is not None and nexts is not None:
+        soon = upcoming(client, within_hours=int(DUE_BEFORE.total_seconds() // 3600))
+        if soon:
+            state.booked_at = soon[0].starts_at
+        else:
+            later = nexts([client.pk]).get(client.pk)
+            if later is not None:
+                state.booked_at = later.starts_at
+                state.opens_at = later.starts_at - DUE_BEFORE
+                state.done = [m for m in planned if m.code in answered]
+                return state
+    state.due = [m for m in planned if m.code not in answered]
+    state.done = [m for m in planned if m.code in answered]
+    return state
+
+
+def my_progress(course: Course) -> list[charts.Chart]:
+    """Calm charts of the client's symptom scores, for the portal."""
+    rows = QuestionnaireResponse.objects.filter(
+        course_id=course.pk, code__in=CALM_CODES, complete=True
+    ).values_list("code", "submitted_at", "total", "session_number")
+    by_code: dict[str, list[charts.ChartPoint]] = {}
+    for code, at, total, session_number in rows:
+        by_code.setdefault(code, []).append(
+            charts.ChartPoint(local_date(at, course.clinic.time_zone), total, session_number)
+        )
+    return [
+        charts.build_chart(code, points, calm=True) for code, points in by_code.items() if points
+    ]

@@ -1,0 +1,484 @@
+"""Pages for questionnaires: the client's portal forms, the therapist's course view,
+"hand the device to the client" mode, item-by-item answers and risk flags. Thin: parse,
+get the object through a choke point, call one service, render."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from iptcare.audit.services import actor_from_request
+from iptcare.clients.selectors import own_record_for
+from iptcare.courses.models import Course
+from iptcare.courses.selectors import course_get_for
+from iptcare.measures import instruments, portal
+from iptcare.measures.instruments import NOT_APPLICABLE, Instrument
+from iptcare.measures.models import FlagAction, PlanItem
+from iptcare.measures.scoring import ScoringError
+from iptcare.measures.selectors import (
+    course_measures,
+    enabled_codes,
+    flag_get_for,
+    plan_for,
+    response_get_for,
+)
+from iptcare.measures.services import MeasureError, flag_resolve, plan_set, response_submit
+
+# --- the answer form (shared by the portal and "hand the device" mode) --------------------
+
+
+@dataclass
+class FormOption:
+    value: str
+    label: str
+    checked: bool
+
+
+@dataclass
+class FormQuestion:
+    name: str
+    number: str
+    text: str
+    options: list[FormOption]
+    error: str = ""
+    risk: bool = False
+
+
+def _questions(
+    instrument: Instrument, values: dict[str, str], *, ipt_a: bool
+) -> list[FormQuestion]:
+    questions = []
+    for item in instrument.items:
+        name = f"item_{item.number}"
+        options = [
+            FormOption(str(n), option.label, values.get(name) == str(n))
+            for n, option in enumerate(item.options)
+            # IPT-A rates mood 1–10: the 0 option is not on their scale.
+            if not (instrument.code == "mood" and ipt_a and n == 0)
+        ]
+        if item.not_applicable:
+            options.append(
+                FormOption(NOT_APPLICABLE, item.not_applicable, values.get(name) == NOT_APPLICABLE)
+            )
+        number = str(item.number) if instrument.item_count > 1 else ""
+        risk = any(rule.item == item.number for rule in instrument.risk_items)
+        questions.append(FormQuestion(name, number, item.text, options, risk=risk))
+    for extra in instrument.extras:
+        name = f"extra_{extra.key}"
+        if extra.kind == "yes_no":
+            options = [
+                FormOption("yes", "Yes", values.get(name) == "yes"),
+                FormOption("no", "No", values.get(name) == "no"),
+            ]
+        else:
+            options = [
+                FormOption(str(n), option.label, values.get(name) == str(n))
+                for n, option in enumerate(extra.options)
+            ]
+        questions.append(FormQuestion(name, "", extra.text, options, risk=extra.risk_if_yes))
+    return questions
+
+
+def _form_values(instrument: Instrument, data) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    names = [f"item_{i.number}" for i in instrument.items] + [
+        f"extra_{e.key}" for e in instrument.extras
+    ]
+    return {name: data.get(name, "").strip() for name in names if data.get(name, "").strip()}
+
+
+def _parse(
+    instrument: Instrument, values: dict[str, str]
+) -> tuple[list[object], dict[str, object], dict[str, str]]:
+    """Form values to scoring input, with an error beside each impossible answer."""
+    answers: list[object] = []
+    errors: dict[str, str] = {}
+    for item in instrument.items:
+        name = f"item_{item.number}"
+        raw = values.get(name, "")
+        if raw == "":
+            answers.append(None)
+        elif raw == NOT_APPLICABLE and item.not_applicable:
+            answers.append(NOT_APPLICABLE)
+        elif raw.isdigit() and int(raw) < len(item.options):
+            answers.append(int(raw))
+        else:
+            errors[name] = "Choose one of the answers shown."
+            answers.append(None)
+    extras: dict[str, object] = {}
+    for extra in instrument.extras:
+        name = f"extra_{extra.key}"
+        raw = values.get(name, "")
+        if raw == "":
+            extras[extra.key] = None
+        elif extra.kind == "yes_no" and raw in ("yes", "no"):
+            extras[extra.key] = raw == "yes"
+        elif extra.kind == "choice" and raw.isdigit() and int(raw) < len(extra.options):
+            extras[extra.key] = int(raw)
+        else:
+            errors[name] = "Choose one of the answers shown."
+    return answers, extras, errors
+
+
+def _risky(instrument: Instrument, answers: list[object], extras: dict[str, object]) -> bool:
+    """Whether the answers so far touch a safety item (for the crisis box while saving)."""
+    for rule in instrument.risk_items:
+        position = answers[rule.item - 1]
+        if (
+            isinstance(position, int)
+            and instrument.item(rule.item).options[position].score >= rule.min_score
+        ):
+            return True
+    return any(extras.get(e.key) is True for e in instrument.extras if e.risk_if_yes)
+
+
+def _instrument_or_404(code: str, clinic_id: int) -> Instrument:
+    if code not in enabled_codes(clinic_id):
+        raise Http404
+    return instruments.get(code)
+
+
+def _form_context(
+    instrument: Instrument, values: dict[str, str], errors: dict[str, str], *, ipt_a: bool
+) -> dict[str, object]:
+    questions = _questions(instrument, values, ipt_a=ipt_a)
+    for question in questions:
+        question.error = errors.get(question.name, "")
+    answers, extras, _ = _parse(instrument, values)
+    return {
+        "instrument": instrument,
+        "questions": questions,
+        "risky": _risky(instrument, answers, extras),
+        "unanswered": [
+            q.number or q.text
+            for q in questions
+            if q.name.startswith("item_") and q.name not in values
+        ],
+    }
+
+
+def _submit(
+    request: HttpRequest,
+    *,
+    course: Course,
+    instrument: Instrument,
+    session_number: int,
+    values: dict[str, str],
+    key: str,
+    administered: str,
+) -> tuple[object | None, dict[str, str], str]:
+    """Returns (response or None, field errors, form error)."""
+    answers, extras, errors = _parse(instrument, values)
+    if errors:
+        return None, errors, "Some answers could not be read; please choose again where marked."
+    unanswered = [a for a in answers if a is None]
+    if unanswered and request.POST.get("confirm_missing") != "1":
+        return None, {}, "missing"
+    try:
+        response = response_submit(
+            actor=actor_from_request(request),
+            course=course,
+            code=instrument.code,
+            answers=answers,  # type: ignore[arg-type]
+            extras=extras,
+            session_number=session_number,
+            idempotency_key=key,
+            administered=administered,
+        )
+    except (ScoringError, MeasureError) as error:
+        return None, {}, str(error)
+    return response, {}, ""
+
+
+# --- the client's portal -------------------------------------------------------------------
+
+
+def _require_client(request: HttpRequest) -> None:
+    if not request.user.is_client:  # type: ignore[union-attr]
+        raise PermissionDenied
+
+
+@login_required
+def my_measures(request: HttpRequest) -> HttpResponse:
+    _require_client(request)
+    client = own_record_for(actor=actor_from_request(request))
+    state = portal.portal_state(client)
+    progress = portal.my_progress(state.course) if state.course else []
+    return render(
+        request, "measures/my.html", {"client": client, "state": state, "progress": progress}
+    )
+
+
+def _draft_key(course: Course, code: str, session_number: int) -> str:
+    return f"measures-draft:{course.pk}:{code}:{session_number}"
+
+
+@login_required
+def my_answer(request: HttpRequest, code: str) -> HttpResponse:
+    _require_client(request)
+    client = own_record_for(actor=actor_from_request(request))
+    instrument = _instrument_or_404(code, client.clinic_id)
+    state = portal.portal_state(client)
+    course = state.course
+    base = {"client": client, "instrument": instrument, "state": state}
+    if course is None or not any(m.code == code for m in state.due):
+        return render(request, "measures/my_not_due.html", base)
+    session_number = state.session_number
+    draft_key = _draft_key(course, code, session_number)
+    draft = request.session.get(draft_key) or {"key": uuid.uuid4().hex, "values": {}}
+    ipt_a = course.protocol == "ipt_a"
+    if request.method == "POST":
+        values = _form_values(instrument, request.POST)
+        response, errors, problem = _submit(
+            request,
+            course=course,
+            instrument=instrument,
+            session_number=session_number,
+            values=values,
+            key=request.POST.get("key", ""),
+            administered="portal",
+        )
+        if response is not None:
+            request.session.pop(draft_key, None)
+            return render(request, "measures/my_done.html", {**base, "response": response})
+        request.session[draft_key] = {"key": draft["key"], "values": values}
+        context = {
+            **base,
+            **_form_context(instrument, values, errors, ipt_a=ipt_a),
+            "key": draft["key"],
+        }
+        context["problem"] = problem
+        return render(
+            request, "measures/my_answer.html", context, status=200 if problem == "missing" else 400
+        )
+    request.session[draft_key] = draft
+    context = {
+        **base,
+        **_form_context(instrument, draft["values"], {}, ipt_a=ipt_a),
+        "key": draft["key"],
+    }
+    return render(request, "measures/my_answer.html", context)
+
+
+@login_required
+@require_POST
+def my_save(request: HttpRequest, code: str) -> HttpResponse:
+    """htmx: keep the answers so far (in the client's session) and show crisis resources
+    as soon as a safety item is answered."""
+    _require_client(request)
+    client = own_record_for(actor=actor_from_request(request))
+    instrument = _instrument_or_404(code, client.clinic_id)
+    state = portal.portal_state(client)
+    if state.course is None or not any(m.code == code for m in state.due):
+        raise Http404
+    draft_key = _draft_key(state.course, code, state.session_number)
+    draft = request.session.get(draft_key) or {"key": request.POST.get("key") or uuid.uuid4().hex}
+    values = _form_values(instrument, request.POST)
+    request.session[draft_key] = {"key": draft["key"], "values": values}
+    answers, extras, _ = _parse(instrument, values)
+    return render(
+        request,
+        "measures/_live.html",
+        {"risky": _risky(instrument, answers, extras), "saved": True, "answered": len(values)},
+    )
+
+
+# --- the care team's pages -----------------------------------------------------------------
+
+
+@login_required
+def course_page(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = course_get_for(actor=actor_from_request(request), pk=course_id)
+    summary = course_measures(course)
+    can_give = request.user.has_perm("measures.administer", course)
+    give = (
+        [i for i in (instruments.get(c) for c in enabled_codes(course.clinic_id))]
+        if can_give
+        else []
+    )
+    return render(
+        request,
+        "measures/course.html",
+        {
+            "course": course,
+            "client": course.client,
+            "m": summary,
+            "give": give,
+            "can_give": can_give,
+            "can_plan": can_give,
+        },
+    )
+
+
+@login_required
+def response_page(request: HttpRequest, response_id: int) -> HttpResponse:
+    response = response_get_for(actor=actor_from_request(request), pk=response_id)
+    instrument = response.instrument
+    by_number = {a.item_number: a for a in response.answers.all()}
+    rows = []
+    for item in instrument.items:
+        answer = by_number.get(item.number)
+        if answer is None or (answer.position is None and not answer.not_applicable):
+            chosen = "— skipped"
+        elif answer.not_applicable:
+            chosen = "Not applicable"
+        else:
+            chosen = item.options[answer.position].label
+        rows.append(
+            {
+                "number": item.number,
+                "text": item.text,
+                "chosen": chosen,
+                "score": answer.score if answer else None,
+                "risk": item.number in response.risk_items,
+            }
+        )
+    extras = []
+    for extra in instrument.extras:
+        if extra.key not in response.extras:
+            value = "— skipped"
+        elif extra.kind == "yes_no":
+            value = "Yes" if response.extras[extra.key] else "No"
+        else:
+            value = next(o.label for o in extra.options if o.score == response.extras[extra.key])
+        extras.append(
+            {"text": extra.text, "value": value, "risk": extra.key in response.risk_items}
+        )
+    return render(
+        request,
+        "measures/response.html",
+        {
+            "response": response,
+            "course": response.course,
+            "client": response.course.client,
+            "rows": rows,
+            "extras": extras,
+            "instrument": instrument,
+        },
+    )
+
+
+@login_required
+def administer(request: HttpRequest, course_id: int, code: str) -> HttpResponse:
+    """ "Hand the device to the client": one questionnaire on a page with nothing else."""
+    course = course_get_for(actor=actor_from_request(request), pk=course_id)
+    if not request.user.has_perm("measures.administer", course):
+        raise PermissionDenied
+    instrument = _instrument_or_404(code, course.clinic_id)
+    session_number = portal.current_session_number(course)
+    ipt_a = course.protocol == "ipt_a"
+    base = {"course": course, "instrument": instrument, "session_number": session_number}
+    if request.method == "POST":
+        values = _form_values(instrument, request.POST)
+        response, errors, problem = _submit(
+            request,
+            course=course,
+            instrument=instrument,
+            session_number=session_number,
+            values=values,
+            key=request.POST.get("key", ""),
+            administered="in_session",
+        )
+        if response is not None:
+            return render(request, "measures/administer_done.html", {**base, "response": response})
+        context = {**base, **_form_context(instrument, values, errors, ipt_a=ipt_a)}
+        context.update(problem=problem, key=request.POST.get("key") or uuid.uuid4().hex)
+        return render(
+            request,
+            "measures/administer.html",
+            context,
+            status=200 if problem == "missing" else 400,
+        )
+    context = {**base, **_form_context(instrument, {}, {}, ipt_a=ipt_a), "key": uuid.uuid4().hex}
+    return render(request, "measures/administer.html", context)
+
+
+@login_required
+def flag_page(request: HttpRequest, flag_id: int) -> HttpResponse:
+    flag = flag_get_for(actor=actor_from_request(request), pk=flag_id)
+    may_close = request.user.has_perm("measures.resolve_flag", flag.course)
+    error = ""
+    if request.method == "POST":
+        if not may_close:
+            raise PermissionDenied
+        try:
+            flag_resolve(
+                actor=actor_from_request(request),
+                flag=flag,
+                action=request.POST.get("action", ""),
+                note=request.POST.get("note", ""),
+            )
+        except MeasureError as problem:
+            error = str(problem)
+        else:
+            messages.success(request, "Flag closed; what you did is recorded.")
+            return redirect(
+                request.POST.get("next")
+                if _safe_next(request)
+                else reverse("measures:flag", args=[flag.pk])
+            )
+    return render(
+        request,
+        "measures/flag.html",
+        {
+            "flag": flag,
+            "course": flag.course,
+            "client": flag.client,
+            "may_close": may_close,
+            "kinds": FlagAction.Kind.choices,
+            "error": error,
+            "chosen": request.POST.get("action", ""),
+            "note": request.POST.get("note", ""),
+            "next": request.GET.get("next") or request.POST.get("next", ""),
+        },
+        status=400 if error else 200,
+    )
+
+
+def _safe_next(request: HttpRequest) -> bool:
+    target = request.POST.get("next", "")
+    return target.startswith("/") and not target.startswith("//")
+
+
+@login_required
+def plan_page(request: HttpRequest, course_id: int) -> HttpResponse:
+    course = course_get_for(actor=actor_from_request(request), pk=course_id)
+    if not request.user.has_perm("measures.administer", course):
+        raise PermissionDenied
+    codes = enabled_codes(course.clinic_id)
+    current = {p.code: p.when for p in plan_for(course)}
+    error = ""
+    if request.method == "POST":
+        chosen = [
+            (code, request.POST.get(f"when_{code}", ""))
+            for code in codes
+            if request.POST.get(f"when_{code}")
+        ]
+        try:
+            plan_set(actor=actor_from_request(request), course=course, items=chosen)
+        except MeasureError as problem:
+            error = str(problem)
+            current = dict(chosen)
+        else:
+            messages.success(request, "Measurement plan saved.")
+            return redirect("measures:course", course_id=course.pk)
+    rows = [{"instrument": instruments.get(code), "when": current.get(code, "")} for code in codes]
+    return render(
+        request,
+        "measures/plan.html",
+        {
+            "course": course,
+            "client": course.client,
+            "rows": rows,
+            "choices": PlanItem.When.choices,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds a synthetic clinic in a throwaway SQLite database and measures p50/p95 server time
+# of the caseload page, a questionnaire submission and a trivial view in the same run.
+# The figures replace the "Latest run" block of docs/performance.md.
+set -euo pipefail
+BIN=.venv/bin
+export SECRET_KEY="bench-only-$(date +%s)-$$" HTTPS=0 DEBUG=0
+export ALLOWED_HOSTS="localhost,127.0.0.1,testserver"
+export IPTCARE_VAR_DIR="$(mktemp -d)"
+export EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend Q_SYNC=1 LOG_LEVEL=WARNING
+export DATABASE_URL="sqlite:///$IPTCARE_VAR_DIR/bench.sqlite3"
+trap 'rm -rf "$IPTCARE_VAR_DIR"' EXIT
+
+$BIN/iptcare migrate --noinput -v0
+$BIN/iptcare bench_caseload --write docs/performance.md "$@"

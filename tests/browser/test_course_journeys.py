@@ -1,0 +1,76 @@
+"""Journeys through an IPT course: the therapist writes and signs a session note (with a
+second tab that must not overwrite it), starts the next one from the course page, and a
+supervisor co-signs a practicum student's note."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from conftest import Cast
+from iptcare.courses.models import Course, SessionNote
+from tests.browser.conftest import DESKTOP, PHONE, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_therapist_writes_signs_and_continues_a_course(new_page, login, browser_cast: Cast):  # type: ignore[no-untyped-def]
+    course = Course.objects.get(client=browser_cast.clients["client"])
+    draft = course.notes.get(status="draft")
+
+    page = new_page(DESKTOP)
+    login(page, "therapist")
+    page.goto(f"/courses/{course.pk}/")
+    expect(page.locator(".course-head")).to_contain_text("Session 10 of 16 · middle phase")
+    expect(page.locator(".phase-bar__text")).to_contain_text("9 held of 16 planned")
+    screenshot(page, "course-1-course-page")
+
+    page.get_by_role("link", name="Session 9").click()
+    expect(page.locator(".agenda")).to_contain_text("Interval question")
+    page.get_by_label("Plan for next session").fill("Role-play asking a colleague to climb")
+    expect(page.locator("#autosave-status")).to_contain_text("Saved", timeout=10_000)
+
+    # A second tab on the same draft: its autosave is refused, not silently applied.
+    other = page.context.new_page()
+    other.goto(f"/courses/{course.pk}/notes/{draft.pk}/")
+    page.get_by_label("Focus-area work").fill("Decision analysis: climbing club or not")
+    expect(page.locator("#autosave-status")).to_contain_text("Saved", timeout=10_000)
+    other.get_by_label("Plan for next session").fill("Typed in the other tab")
+    expect(other.locator("#autosave-status")).to_contain_text("changed elsewhere", timeout=10_000)
+    screenshot(other, "course-2-second-tab-conflict")
+    other.close()
+    assert SessionNote.objects.get(pk=draft.pk).plan_next == "Role-play asking a colleague to climb"
+
+    page.get_by_label("No risk indicated").check()
+    page.get_by_role("button", name="Sign the note").click()
+    expect(page.locator(".messages")).to_contain_text("Signed. The note is now locked")
+    expect(page.locator(".page-head .badge")).to_have_text("Signed")
+    screenshot(page, "course-3-signed-note")
+
+    page.get_by_role("link", name="Course", exact=True).click()
+    page.get_by_role("link", name="New session note").click()
+    page.get_by_role("button", name="Start the note").click()
+    expect(page.locator(".agenda")).to_contain_text(
+        "Plan from last time: Role-play asking a colleague to climb"
+    )
+    expect(page.locator(".course-head")).to_contain_text("Session 10 of 16")
+    screenshot(page, "course-4-new-note-agenda")
+
+    phone = new_page(PHONE)
+    login(phone, "therapist")
+    phone.goto(f"/courses/{course.pk}/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(phone, "course-5-course-page-phone")
+
+
+def test_a_supervisor_cosigns_a_students_note(new_page, login, browser_cast: Cast):  # type: ignore[no-untyped-def]
+    course = Course.objects.get(client=browser_cast.clients["student_client"])
+    waiting = course.notes.get(status="awaiting_cosignature")
+    page = new_page(DESKTOP)
+    login(page, "supervisor")
+    page.goto(f"/courses/{course.pk}/notes/{waiting.pk}/")
+    expect(page.locator(".page-head .badge")).to_have_text("Awaiting co-signature")
+    page.get_by_role("button", name="Co-sign this note").click()
+    expect(page.locator(".messages")).to_contain_text("Co-signed: the note is final.")
+    screenshot(page, "course-6-cosigned-note")
+    assert SessionNote.objects.get(pk=waiting.pk).status == "final"

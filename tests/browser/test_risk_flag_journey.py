@@ -1,0 +1,78 @@
+"""Journey 3: a client answers PHQ-9 item 9 on a phone, sees crisis help at once, and the
+therapist finds the flag on the caseload and closes it by recording what was done."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from conftest import Cast
+from iptcare.measures.models import RiskFlag
+from iptcare.scheduling.models import Appointment
+from tests.browser.conftest import DESKTOP, PHONE, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def _session_tomorrow(cast: Cast) -> None:
+    """Jordan's next booked session moves to tomorrow: the questionnaires are now due."""
+    upcoming = Appointment.objects.filter(
+        client=cast.clients["client"], status="booked", starts_at__gt=timezone.now()
+    ).order_by("starts_at")
+    Appointment.objects.filter(pk=upcoming[0].pk).update(
+        starts_at=timezone.now() + timedelta(hours=20)
+    )
+
+
+def test_a_risky_answer_shows_crisis_help_and_the_therapist_closes_the_flag(
+    new_page, login, browser_cast: Cast
+) -> None:  # type: ignore[no-untyped-def]
+    _session_tomorrow(browser_cast)
+    before = set(RiskFlag.objects.values_list("pk", flat=True))
+
+    phone = new_page(PHONE)
+    login(phone, "client")
+    phone.goto("/measures/my/")
+    phone.get_by_role("link", name="PHQ-9").click()
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("PHQ-9")
+    for number in range(1, 9):
+        phone.locator(f"#q-item_{number}").get_by_label("Several days").check()
+    phone.locator("#q-item_9").get_by_label("Several days").check()
+    # Saved as you go: the crisis help appears as soon as item 9 is answered.
+    expect(phone.locator("#live")).to_contain_text("9-8-8")
+    phone.locator("#q-extra_difficulty").get_by_label("Somewhat difficult").check()
+    screenshot(phone, "risk-flag-1-client-answers-item-9")
+    phone.get_by_role("button", name="Send my answers").click()
+    expect(
+        phone.get_by_role("heading", name="You are not alone: help is available now")
+    ).to_be_visible()
+    expect(phone.locator("#crisis-now")).to_contain_text("9-8-8")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(phone, "risk-flag-2-client-sees-crisis-resources")
+
+    [flag] = RiskFlag.objects.exclude(pk__in=before)
+    assert flag.is_open and flag.client == browser_cast.clients["client"]
+
+    desk = new_page(DESKTOP)
+    login(desk, "therapist")
+    desk.goto("/home/")
+    row = desk.locator("table.caseload tbody tr").first
+    expect(row).to_contain_text("Jordan Lee")
+    expect(row).to_contain_text("1 open flag")
+    screenshot(desk, "risk-flag-3-therapist-caseload")
+    row.get_by_role("link", name="1 open flag").click()
+    desk.get_by_role("link", name="Record what was done and close").click()
+    desk.get_by_role("button", name="Close the flag").click()
+    expect(desk.get_by_role("alert")).to_contain_text("Choose what was done")
+    desk.get_by_label("Risk assessed").check()
+    desk.get_by_label("Note").fill("Phoned Jo: passive thoughts, no plan; safety plan reviewed.")
+    desk.get_by_role("button", name="Close the flag").click()
+    expect(desk.get_by_text("Flag closed; what you did is recorded.")).to_be_visible()
+    screenshot(desk, "risk-flag-4-flag-closed")
+    flag.refresh_from_db()
+    assert not flag.is_open and flag.actions.get().kind == "risk_assessed"
+    desk.goto("/home/")
+    expect(desk.locator("table.caseload")).not_to_contain_text("open flag")
