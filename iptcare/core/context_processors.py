@@ -14,8 +14,6 @@ def _nav_for(user) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
             ("Appointments", reverse("scheduling:my_appointments")),
             ("Questionnaires", reverse("measures:my")),
             ("My tasks", reverse("portal:homework")),
-            ("Receipts", reverse("scheduling:my_receipts")),
-            ("My details", reverse("portal:details")),
         ]
     items.append(("Home", reverse("home:index")))
     if user.is_clinic_staff:

@@ -1,7 +1,7 @@
 import re
 
 from django import template
-from django.utils.html import conditional_escape
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -9,10 +9,19 @@ register = template.Library()
 _PHONE_LIKE = re.compile(r"\d[\d\-\s]*\d|\d")
 
 
-@register.filter(needs_autoescape=True)
-def keep_numbers_whole(text: str, autoescape: bool = True) -> SafeString:
+def _keep_whole(line: str) -> str:
+    # Escape the pieces, not the whole: escaping first would put digits inside entities.
+    out, last = [], 0
+    for match in _PHONE_LIKE.finditer(line):
+        out.append(escape(line[last : match.start()]))
+        out.append(f'<span class="nowrap">{escape(match.group(0))}</span>')
+        last = match.end()
+    out.append(escape(line[last:]))
+    return "".join(out)
+
+
+@register.filter
+def keep_numbers_whole(text: str) -> SafeString:
     """Line breaks as paragraphs, and phone numbers never split across lines ("9-8-8")."""
-    escaped = conditional_escape(text) if autoescape else text
-    kept = _PHONE_LIKE.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', str(escaped))
-    paragraphs = [p for p in re.split(r"\n\s*\n|\n", kept) if p.strip()]
-    return mark_safe("".join(f"<p>{p}</p>" for p in paragraphs))  # noqa: S308 (escaped above)
+    lines = [line for line in str(text).splitlines() if line.strip()]
+    return mark_safe("".join(f"<p>{_keep_whole(line)}</p>" for line in lines))  # noqa: S308

@@ -119,7 +119,8 @@ def test_the_stylesheet_and_htmx_are_served_locally(client) -> None:
 def test_crisis_numbers_never_break_across_lines() -> None:
     from iptcare.core.templatetags.clinic_text import keep_numbers_whole
 
-    html = keep_numbers_whole("Call or text 9-8-8.\nIn an emergency, call 911.<b>")
+    html = keep_numbers_whole("Call or text 9-8-8 (Canada's line).\nIn an emergency, call 911.<b>")
     assert '<span class="nowrap">9-8-8</span>' in html
     assert '<span class="nowrap">911</span>' in html
     assert html.count("<p>") == 2 and "&lt;b&gt;" in html
+    assert "Canada&#x27;s" in html and "&amp;#x" not in html
