@@ -27,12 +27,26 @@ def is_own_record(user, client: Client) -> bool:  # type: ignore[no-untyped-def]
     return _same_clinic(user, client) and client.user_id == user.pk
 
 
+def _remembered(client: Client, key: tuple[str, int], answer) -> bool:  # type: ignore[no-untyped-def]
+    """Ask the database once per loaded client object: a page checks the same rule several
+    times (permission, then the role for the audit log). The object lives for one request,
+    so the answer cannot go stale across requests."""
+    memo = client.__dict__.setdefault("_care_team_answers", {})
+    if key not in memo:
+        memo[key] = bool(answer())
+    return memo[key]
+
+
 @rules.predicate
 def is_assigned_therapist(user, client: Client) -> bool:  # type: ignore[no-untyped-def]
     return (
         _same_clinic(user, client)
         and user.is_therapist
-        and client.therapists.filter(pk=user.pk).exists()
+        and _remembered(
+            client,
+            ("assigned", user.pk),
+            lambda: client.therapists.filter(pk=user.pk).exists(),
+        )
     )
 
 
@@ -41,9 +55,13 @@ def supervises_a_therapist_of(user, client: Client) -> bool:  # type: ignore[no-
     return (
         _same_clinic(user, client)
         and user.is_supervisor
-        and TherapistProfile.objects.filter(
-            user__in=client.therapists.all(), supervisor=user
-        ).exists()
+        and _remembered(
+            client,
+            ("supervises", user.pk),
+            lambda: TherapistProfile.objects.filter(
+                user__in=client.therapists.all(), supervisor=user
+            ).exists(),
+        )
     )
 
 

@@ -205,7 +205,7 @@ CLIENTS = [
 
 # Each app may add `iptcare/<app>/demo.py` with `load_demo(demo: DemoContext)`; they run
 # in this order, inside the same transaction, and must be idempotent too.
-DEMO_APPS = ["courses", "formulation", "measures", "scheduling", "intake"]
+DEMO_APPS = ["courses", "formulation", "measures", "scheduling", "intake", "portal"]
 
 
 @dataclass

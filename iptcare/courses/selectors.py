@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
+from iptcare.accounts.models import User
 from iptcare.audit.services import Actor, access_record
 from iptcare.clients.rules import acting_role
 from iptcare.clinic.models import Clinic
@@ -30,29 +31,61 @@ def clinic_today(clinic: Clinic) -> date:
     return datetime.now(ZoneInfo(clinic.time_zone)).date()
 
 
+def _visible_course(actor: Actor, pk: int, *, therapist: bool = True) -> tuple[Course, str]:
+    """The course and the role the actor sees it in, or Http404; records nothing.
+    `therapist=False` leaves the course's therapist to load on first use."""
+    user = actor.user
+    if user is None or not 0 < pk < 2**62:
+        raise Http404
+    # The clinic is the actor's own (the filter says so): reuse the user's clinic when it is
+    # already loaded (the time-zone middleware loads it) instead of joining it twice.
+    clinic = user.clinic if User.clinic.is_cached(user) else None
+    related = ["client"] + (["therapist__therapist_profile"] if therapist else [])
+    if clinic is None:
+        related += ["client__clinic", "clinic"]
+    # No ORDER BY: the primary key picks one row, and ordering costs compile time.
+    found = list(
+        Course.objects.filter(clinic_id=user.clinic_id, pk=pk)
+        .select_related(*related)
+        .order_by()[:1]
+    )
+    course = found[0] if found else None
+    if course is None:
+        raise Http404
+    if clinic is not None:
+        course.clinic = clinic
+        if course.client.clinic_id == clinic.pk:
+            course.client.clinic = clinic
+    if not user.has_perm("courses.view_course", course):
+        raise Http404
+    return course, acting_role(user, course.client, clinical=True)
+
+
 def course_get_for(*, actor: Actor, pk: int, perm: str = "courses.view_course") -> Course:
     """The course if the actor may see it; 404 otherwise (no existence leak).
 
     With perm="courses.change_course" a person who may see but not change the course
     gets PermissionDenied (403) from the caller's check, not here: this only hides.
     """
-    user = actor.user
-    if user is None or not 0 < pk < 2**62:
-        raise Http404
-    course = (
-        Course.objects.filter(clinic_id=user.clinic_id, pk=pk)
-        .select_related("client__clinic", "therapist__therapist_profile", "clinic")
-        .first()
-    )
-    if course is None or not user.has_perm("courses.view_course", course):
-        raise Http404
-    access_record(
-        actor=actor.as_role(acting_role(user, course.client, clinical=True)),
-        action="read",
-        client=course.client,
-        target=course,
-    )
+    course, role = _visible_course(actor, pk)
+    access_record(actor=actor.as_role(role), action="read", client=course.client, target=course)
     return course
+
+
+def course_get_unrecorded_for(*, actor: Actor, pk: int) -> tuple[Course, Actor]:
+    """Like `course_get_for` (same rules, same 404) but without the read entry, for a
+    request that writes: it returns the actor in the role that grants access, and the
+    caller MUST record exactly one access entry with it before answering (the write's own
+    entry, or `course_access_record` when nothing is written). One audit insert per
+    request instead of a read entry followed by a write entry for the same access.
+    The course's therapist is not joined (a write rarely needs more than their id)."""
+    course, role = _visible_course(actor, pk, therapist=False)
+    return course, actor.as_role(role)
+
+
+def course_access_record(*, actor: Actor, course: Course) -> None:
+    """The read entry `course_get_unrecorded_for` left to its caller."""
+    access_record(actor=actor, action="read", client=course.client, target=course)
 
 
 # --- Position in the course ----------------------------------------------------------------
@@ -104,7 +137,8 @@ def course_positions(course_ids: Iterable[int]) -> dict[int, CoursePosition]:
 
 
 def course_position(course: Course) -> CoursePosition:
-    held = course.notes.filter(ATTENDED).count()
+    # The model manager, not `course.notes`: a related manager is costly to build per call.
+    held = SessionNote.objects.filter(ATTENDED, course_id=course.pk).count()
     return position_for(course.protocol_spec, held, course.planned_sessions)
 
 

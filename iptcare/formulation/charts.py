@@ -317,7 +317,7 @@ def _axis(start: date, end: date, to_x: Callable[[date], float]) -> str:
     while day <= end:
         if day >= start and (day.year * 12 + day.month - 1) % step == 0:
             px = to_x(day)
-            label = f"{day:%Y}" if step >= 12 else f"{day:%b %y}"
+            label = f"{day:%Y}" if step >= 12 else f"{day:%b %Y}"
             parts.append(
                 f'<line x1="{px}" y1="{AXIS_Y}" x2="{px}" y2="{AXIS_Y + 5}" stroke="#4d5b6a"/>'
                 f'<text x="{px}" y="{AXIS_Y + 20}" font-size="11" text-anchor="middle" '
@@ -368,8 +368,8 @@ def _chart_description(
         bits.append(f"Onset of the current episode {current[0].starts_on:%d %B %Y}.")
     earlier = len(episodes) - len(current)
     if earlier:
-        bits.append(f"{earlier} earlier episode(s).")
-    bits.append(f"{len(events)} life event(s).")
+        bits.append(f"{earlier} earlier episode{'s' if earlier != 1 else ''}.")
+    bits.append(f"{len(events)} life event{'s' if len(events) != 1 else ''}.")
     if scores:
         first, last = min(scores), max(scores)
         bits.append(

@@ -25,6 +25,13 @@ from iptcare.formulation.models import (
     TerminationRecord,
 )
 from iptcare.formulation.selectors import focus_area_labels
+from iptcare.formulation.services import (
+    FORMULATION_FIELDS,
+    HOMEWORK_FIELDS,
+    PERSON_FIELDS,
+    ROLEPLAY_FIELDS,
+    TERMINATION_FIELDS,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -33,6 +40,11 @@ MAX_TURNS = 12
 
 def _text_areas(model: type, names: list[str]) -> dict[str, forms.Widget]:
     return {name: forms.Textarea(attrs={"rows": 3}) for name in names}
+
+
+def _inventory_choices(course: Course) -> Any:
+    """People a record may name: this course's inventory, leaving out the archived."""
+    return InventoryPerson.objects.filter(course=course, archived_at__isnull=True)
 
 
 class VersionedForm(forms.ModelForm):
@@ -54,26 +66,7 @@ class VersionedForm(forms.ModelForm):
 class PersonForm(VersionedForm):
     class Meta:
         model = InventoryPerson
-        fields = [
-            "name",
-            "relation",
-            "ring",
-            "status",
-            "contact_frequency",
-            "shared_activities",
-            "practical_support",
-            "emotional_support",
-            "confidant",
-            "client_expects",
-            "they_expect",
-            "expectations_met",
-            "good_aspects",
-            "difficult_aspects",
-            "conflict",
-            "changes_since_onset",
-            "wanted_change",
-            "shared_with_client",
-        ]
+        fields = list(PERSON_FIELDS)
         levels = [(0, "0 · none"), (1, "1 · a little"), (2, "2 · some"), (3, "3 · a lot")]
         widgets = {
             **_text_areas(
@@ -120,7 +113,7 @@ class EventForm(VersionedForm):
     def __init__(self, *args: Any, course: Course, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field: Any = self.fields["people"]
-        field.queryset = InventoryPerson.objects.filter(course=course, archived_at__isnull=True)
+        field.queryset = _inventory_choices(course)
         field.help_text = "People from the inventory who were part of it."
 
 
@@ -151,15 +144,7 @@ class FocusAreaForm(VersionedForm):
 class FormulationForm(VersionedForm):
     class Meta:
         model = Formulation
-        fields = [
-            "text",
-            "agreed_on",
-            "contract_sessions",
-            "contract_frequency",
-            "contract_focus",
-            "missed_session_policy",
-            "contract_agreed_on",
-        ]
+        fields = list(FORMULATION_FIELDS)
         widgets = {
             "text": forms.Textarea(attrs={"rows": 6}),
             "agreed_on": DATE,
@@ -187,9 +172,7 @@ class WorkspaceForm(VersionedForm):
         for name in ("lost_person", "other_person"):
             if name in self.fields:
                 field: Any = self.fields[name]
-                field.queryset = InventoryPerson.objects.filter(
-                    course=course, archived_at__isnull=True
-                )
+                field.queryset = _inventory_choices(course)
 
     # (legend, field names): the workspace reads in the order the manual works through it.
     GROUPS: list[tuple[str, list[str]]] = []
@@ -312,19 +295,7 @@ class RoleTransitionForm(WorkspaceForm):
             "feelings",
             "clues",
         ]
-        widgets = _text_areas(
-            RoleTransitionWork,
-            [
-                "old_role_lost",
-                "old_role_not_missed",
-                "new_role_gained",
-                "new_role_hard",
-                "skills_needed",
-                "supports_needed",
-                "feelings",
-                "clues",
-            ],
-        )
+        widgets = _text_areas(RoleTransitionWork, fields[2:])
 
 
 class DeficitsForm(WorkspaceForm):
@@ -401,7 +372,7 @@ class AnalysisForm(VersionedForm):
     def __init__(self, *args: Any, course: Course, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field: Any = self.fields["with_person"]
-        field.queryset = InventoryPerson.objects.filter(course=course, archived_at__isnull=True)
+        field.queryset = _inventory_choices(course)
 
 
 class TurnForm(forms.Form):
@@ -427,14 +398,7 @@ def turn_formset(data: Any, turns: list[dict[str, str]]) -> Any:
 class RolePlayForm(VersionedForm):
     class Meta:
         model = RolePlay
-        fields = [
-            "session_number",
-            "scene",
-            "therapist_plays",
-            "client_wants_to_say",
-            "how_it_went",
-            "try_in_life",
-        ]
+        fields = list(ROLEPLAY_FIELDS)
         widgets = _text_areas(
             RolePlay, ["scene", "client_wants_to_say", "how_it_went", "try_in_life"]
         )
@@ -443,7 +407,7 @@ class RolePlayForm(VersionedForm):
 class HomeworkForm(VersionedForm):
     class Meta:
         model = HomeworkTask
-        fields = ["text", "set_at_session", "due_session", "status", "outcome", "visible_to_client"]
+        fields = list(HOMEWORK_FIELDS)
         widgets = {"text": TEXT, "outcome": TEXT}
 
 
@@ -462,15 +426,7 @@ class PracticeReportForm(forms.Form):
 class TerminationForm(VersionedForm):
     class Meta:
         model = TerminationRecord
-        fields = [
-            "goals_review",
-            "client_account",
-            "warning_signs",
-            "recurrence_plan",
-            "recommendation",
-            "recommendation_note",
-            "completed_on",
-        ]
+        fields = list(TERMINATION_FIELDS)
         widgets = {
             "completed_on": DATE,
             **_text_areas(

@@ -190,6 +190,65 @@ def _save_edit(
     return locked  # type: ignore[no-any-return]
 
 
+def _create(
+    actor: Actor,
+    course: Course,
+    model: type[Record],
+    fields: Mapping[str, Any],
+    check: Any = None,
+    detail: str = "",
+) -> Record:
+    """Validate the field rules, then the clinic's (`check`), save and audit a new record."""
+    record: Any = model(clinic_id=course.clinic_id, course=course, **fields)
+    _validate(record, exclude=["clinic", "course"])
+    if check is not None:
+        check(record)
+    record.save()
+    _audit(actor, "create", course, record, detail)
+    return record  # type: ignore[no-any-return]
+
+
+def _save_course_record(
+    actor: Actor,
+    course: Course,
+    model: type[Record],
+    version: int | None,
+    fields: Mapping[str, Any],
+    check: Any = None,
+) -> Record:
+    """Create or update a record a course has one of (formulation, workspace, termination)."""
+    # Lock the course row so two tabs cannot each create the course's one record.
+    Course.objects.select_for_update().filter(pk=course.pk).first()
+    existing: Any = model.objects.filter(course=course).first()  # type: ignore[attr-defined]
+    if existing is not None:
+        return _save_edit(actor, model, existing, version, fields, check=check)
+    if version not in (None, 0):
+        raise StaleVersionError
+    return _create(actor, course, model, fields, check=check)
+
+
+def _set_archived(
+    actor: Actor,
+    model: type[Record],
+    record: CourseRecord,
+    *,
+    archived: bool,
+    detail: str = "",
+    **also: Any,
+) -> Record:
+    """Archive (or restore) a record: kept, never deleted; repeating it changes nothing."""
+    locked: Any = _lock(model, record.pk)
+    if (locked.archived_at is None) == archived:
+        locked.archived_at = timezone.now() if archived else None
+        for name, value in also.items():
+            setattr(locked, name, value)
+        locked.version += 1
+        locked.save(update_fields=["archived_at", *also, "version", "updated_at"])
+        action = "archive" if archived else "restore"
+        _audit(actor, action, record.course, locked, detail)
+    return locked  # type: ignore[no-any-return]
+
+
 def _check_session(course: Course, number: int | None, field: str) -> None:
     """A session number must lie within the planned length (extend the course first)."""
     if number is None:
@@ -229,11 +288,7 @@ def _own_person(course: Course, person: InventoryPerson | None, field: str) -> N
 @transaction.atomic
 def person_create(*, actor: Actor, course: Course, **fields: Any) -> InventoryPerson:
     _check_fields(fields, PERSON_FIELDS)
-    person = InventoryPerson(clinic_id=course.clinic_id, course=course, **fields)
-    _validate(person, exclude=["clinic", "course"])
-    person.save()
-    _audit(actor, "create", course, person)
-    return person
+    return _create(actor, course, InventoryPerson, fields)
 
 
 @transaction.atomic
@@ -249,24 +304,12 @@ def person_update(
 @transaction.atomic
 def person_archive(*, actor: Actor, person: InventoryPerson) -> InventoryPerson:
     """Take someone out of the inventory. Kept, with their links to events and snapshots."""
-    locked = _lock(InventoryPerson, person.pk)
-    if locked.archived_at is None:
-        locked.archived_at = timezone.now()
-        locked.version += 1
-        locked.save(update_fields=["archived_at", "version", "updated_at"])
-        _audit(actor, "archive", person.course, locked)
-    return locked
+    return _set_archived(actor, InventoryPerson, person, archived=True)
 
 
 @transaction.atomic
 def person_restore(*, actor: Actor, person: InventoryPerson) -> InventoryPerson:
-    locked = _lock(InventoryPerson, person.pk)
-    if locked.archived_at is not None:
-        locked.archived_at = None
-        locked.version += 1
-        locked.save(update_fields=["archived_at", "version", "updated_at"])
-        _audit(actor, "restore", person.course, locked)
-    return locked
+    return _set_archived(actor, InventoryPerson, person, archived=False)
 
 
 @transaction.atomic
@@ -368,13 +411,7 @@ def event_update(
 
 @transaction.atomic
 def event_archive(*, actor: Actor, event: LifeEvent) -> LifeEvent:
-    locked = _lock(LifeEvent, event.pk)
-    if locked.archived_at is None:
-        locked.archived_at = timezone.now()
-        locked.version += 1
-        locked.save(update_fields=["archived_at", "version", "updated_at"])
-        _audit(actor, "archive", event.course, locked)
-    return locked
+    return _set_archived(actor, LifeEvent, event, archived=True)
 
 
 def _check_episode(episode: Episode) -> None:
@@ -428,14 +465,7 @@ def episode_update(
 
 @transaction.atomic
 def episode_archive(*, actor: Actor, episode: Episode) -> Episode:
-    locked = _lock(Episode, episode.pk)
-    if locked.archived_at is None:
-        locked.archived_at = timezone.now()
-        locked.is_current = False
-        locked.version += 1
-        locked.save(update_fields=["archived_at", "is_current", "version", "updated_at"])
-        _audit(actor, "archive", episode.course, locked)
-    return locked
+    return _set_archived(actor, Episode, episode, archived=True, is_current=False)
 
 
 # --- Focus areas and formulation -----------------------------------------------------------
@@ -463,13 +493,8 @@ def focus_area_choose(
             "Remove one first if the focus has changed.",
             field="area",
         )
-    choice = FocusAreaChoice(
-        clinic_id=course.clinic_id, course=course, area=area, evidence=evidence, goals=goals
-    )
-    _validate(choice, exclude=["clinic", "course"])
-    choice.save()
-    _audit(actor, "create", course, choice, area)
-    return choice
+    fields = {"area": area, "evidence": evidence, "goals": goals}
+    return _create(actor, course, FocusAreaChoice, fields, detail=area)
 
 
 @transaction.atomic
@@ -486,13 +511,8 @@ def focus_area_update(
 @transaction.atomic
 def focus_area_remove(*, actor: Actor, choice: FocusAreaChoice) -> FocusAreaChoice:
     """Take a focus area off the course; the record and its workspace are kept."""
-    locked = _lock(FocusAreaChoice, choice.pk)
-    if locked.archived_at is None:
-        locked.archived_at = timezone.now()
-        locked.version += 1
-        locked.save(update_fields=["archived_at", "version", "updated_at"])
-        _audit(actor, "archive", choice.course, locked, locked.area)
-    return locked
+    # The area is fixed once chosen, so the caller's copy names it as the locked row does.
+    return _set_archived(actor, FocusAreaChoice, choice, archived=True, detail=choice.area)
 
 
 def _check_formulation(formulation: Formulation) -> None:
@@ -531,18 +551,9 @@ def formulation_save(
 ) -> Formulation:
     """Create or update the course's formulation and contract."""
     _check_fields(fields, FORMULATION_FIELDS)
-    Course.objects.select_for_update().filter(pk=course.pk).first()
-    existing = Formulation.objects.filter(course=course).first()
-    if existing is not None:
-        return _save_edit(actor, Formulation, existing, version, fields, check=_check_formulation)
-    if version not in (None, 0):
-        raise StaleVersionError
-    formulation = Formulation(clinic_id=course.clinic_id, course=course, **fields)
-    _validate(formulation, exclude=["clinic", "course"])
-    _check_formulation(formulation)
-    formulation.save()
-    _audit(actor, "create", course, formulation)
-    return formulation
+    return _save_course_record(
+        actor, course, Formulation, version, fields, check=_check_formulation
+    )
 
 
 # --- Focus-area workspaces -----------------------------------------------------------------
@@ -574,23 +585,12 @@ def workspace_save(
         _own_person(course, fields.get(name), name)
     if area is FocusArea.GRIEF:
         _check_not_future(fields.get("lost_on"), "lost_on", "The date of the loss")
-    model: Any = WORKSPACE_MODELS[area]
-    Course.objects.select_for_update().filter(pk=course.pk).first()
-    existing = model.objects.filter(course=course).first()
-    if existing is not None:
-        work = _save_edit(actor, model, existing, version, fields)
-    else:
-        if version not in (None, 0):
-            raise StaleVersionError
-        work = model(clinic_id=course.clinic_id, course=course, **fields)
-        _validate(work, exclude=["clinic", "course"])
-        work.save()
-        _audit(actor, "create", course, work)
+    work = _save_course_record(actor, course, WORKSPACE_MODELS[area], version, fields)
     if session_number is not None:
         WorkspaceSession.objects.get_or_create(
             course=course, area=area.value, session_number=session_number
         )
-    return work  # type: ignore[no-any-return]
+    return work
 
 
 @transaction.atomic
@@ -658,14 +658,8 @@ def analysis_create(
     *, actor: Actor, course: Course, turns: Iterable[Mapping[str, Any]] = (), **fields: Any
 ) -> CommunicationAnalysis:
     _check_fields(fields, ANALYSIS_FIELDS)
-    analysis = CommunicationAnalysis(
-        clinic_id=course.clinic_id, course=course, turns=_clean_turns(turns), **fields
-    )
-    _validate(analysis, exclude=["clinic", "course"])
-    _check_analysis(analysis)
-    analysis.save()
-    _audit(actor, "create", course, analysis)
-    return analysis
+    fields = {"turns": _clean_turns(turns), **fields}
+    return _create(actor, course, CommunicationAnalysis, fields, check=_check_analysis)
 
 
 @transaction.atomic
@@ -715,12 +709,7 @@ def _check_roleplay(roleplay: RolePlay) -> None:
 @transaction.atomic
 def roleplay_create(*, actor: Actor, course: Course, **fields: Any) -> RolePlay:
     _check_fields(fields, ROLEPLAY_FIELDS)
-    roleplay = RolePlay(clinic_id=course.clinic_id, course=course, **fields)
-    _validate(roleplay, exclude=["clinic", "course"])
-    _check_roleplay(roleplay)
-    roleplay.save()
-    _audit(actor, "create", course, roleplay)
-    return roleplay
+    return _create(actor, course, RolePlay, fields, check=_check_roleplay)
 
 
 @transaction.atomic
@@ -744,12 +733,7 @@ def _check_homework(task: HomeworkTask) -> None:
 @transaction.atomic
 def homework_create(*, actor: Actor, course: Course, **fields: Any) -> HomeworkTask:
     _check_fields(fields, HOMEWORK_FIELDS)
-    task = HomeworkTask(clinic_id=course.clinic_id, course=course, **fields)
-    _validate(task, exclude=["clinic", "course"])
-    _check_homework(task)
-    task.save()
-    _audit(actor, "create", course, task)
-    return task
+    return _create(actor, course, HomeworkTask, fields, check=_check_homework)
 
 
 @transaction.atomic
@@ -802,17 +786,6 @@ def termination_save(
     *, actor: Actor, course: Course, version: int | None, **fields: Any
 ) -> TerminationRecord:
     _check_fields(fields, TERMINATION_FIELDS)
-    Course.objects.select_for_update().filter(pk=course.pk).first()
-    existing = TerminationRecord.objects.filter(course=course).first()
-    if existing is not None:
-        return _save_edit(
-            actor, TerminationRecord, existing, version, fields, check=_check_termination
-        )
-    if version not in (None, 0):
-        raise StaleVersionError
-    record = TerminationRecord(clinic_id=course.clinic_id, course=course, **fields)
-    _validate(record, exclude=["clinic", "course"])
-    _check_termination(record)
-    record.save()
-    _audit(actor, "create", course, record)
-    return record
+    return _save_course_record(
+        actor, course, TerminationRecord, version, fields, check=_check_termination
+    )

@@ -7,6 +7,7 @@ input and call one service; a FormulationError becomes a message beside the fiel
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -68,10 +69,96 @@ def _refused(form: Any, error: FormulationError) -> None:
     form.add_error(field, str(error))
 
 
+def _saved(request: HttpRequest, form: Any, save: Callable[[], Any], *also: Any) -> Any:
+    """On a valid POST, run `save` (one service call) and return what it saved.
+
+    None means show the form again: a GET, input the form refuses, or a FormulationError,
+    which becomes a message beside the field. `also` are formsets that must be valid too.
+    """
+    if request.method != "POST" or not all(f.is_valid() for f in (form, *also)):
+        return None
+    try:
+        return save()
+    except FormulationError as error:
+        _refused(form, error)
+        return None
+
+
+def _fresh(record: Any) -> Any:
+    """The record as stored: a valid ModelForm has already copied its input onto its own."""
+    return type(record).objects.get(pk=record.pk)
+
+
+def _update_fields(form: Any) -> dict[str, Any]:
+    """The version the form started from (to refuse stale edits) and the fields to save."""
+    return {"version": form.cleaned_data["version"], **form.service_fields()}
+
+
+def _form_fields(form: Any) -> dict[str, Any]:
+    return dict(form.service_fields())
+
+
+def _created(
+    request: HttpRequest,
+    course: Course,
+    form: Any,
+    service: Callable[..., Any],
+    *also: Any,
+    fields: Callable[[Any], dict[str, Any]] = _form_fields,
+) -> Any:
+    """A create page's POST: the service gets the acting role, the course and the fields."""
+    return _saved(
+        request,
+        form,
+        lambda: service(actor=_actor(request, course), course=course, **fields(form)),
+        *also,
+    )
+
+
+def _updated(
+    request: HttpRequest,
+    course: Course,
+    form: Any,
+    service: Callable[..., Any],
+    *also: Any,
+    fields: Callable[[Any], dict[str, Any]] = _form_fields,
+    **record: Any,
+) -> Any:
+    """An edit page's POST: the service gets the record as stored (passed as its one keyword,
+    e.g. person=...) and the version the form started from."""
+    ((name, current),) = record.items()
+    return _saved(
+        request,
+        form,
+        lambda: service(
+            actor=_actor(request, course),
+            version=form.cleaned_data["version"],
+            **{name: _fresh(current)},
+            **fields(form),
+        ),
+        *also,
+    )
+
+
 def _read_only(form: Any) -> Any:
     for field in form.fields.values():
         field.disabled = True
     return form
+
+
+def _form_page(
+    request: HttpRequest,
+    template: str,
+    course: Course,
+    form: Any,
+    *,
+    read_only: bool,
+    **context: Any,
+) -> HttpResponse:
+    """A record's form page; people who may not change it (or an archived record) see it locked."""
+    if read_only:
+        _read_only(form)
+    return _page(request, template, course, form=form, **context)
 
 
 def _page(request: HttpRequest, template: str, course: Course, **context: Any) -> HttpResponse:
@@ -84,14 +171,16 @@ def _page(request: HttpRequest, template: str, course: Course, **context: Any) -
 
 
 def _default_session(course: Course) -> int:
-    return course_position(course).number
+    """The session being written up: an open draft note's number, else the next session."""
+    from iptcare.courses.models import SessionNote
 
-
-def _person_or_404(course: Course, person_id: int) -> InventoryPerson:
-    person = InventoryPerson.objects.filter(course=course, pk=person_id).first()
-    if person is None:
-        raise Http404
-    return person
+    draft = (
+        SessionNote.objects.filter(course=course, status=SessionNote.Status.DRAFT)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return draft if draft is not None else course_position(course).number
 
 
 def _one(model: Any, course: Course, pk: int) -> Any:
@@ -142,16 +231,10 @@ def inventory(request: HttpRequest, course_id: int) -> HttpResponse:
 def person_create(request: HttpRequest, course_id: int) -> HttpResponse:
     course = _course(request, course_id, change=True)
     form = forms.PersonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = services.person_create(
-                actor=_actor(request, course), course=course, **form.service_fields()
-            )
-        except FormulationError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, f"{person.name} added to the inventory.")
-            return redirect("formulation:inventory", course_id=course.pk)
+    person = _created(request, course, form, services.person_create)
+    if person:
+        messages.success(request, f"{person.name} added to the inventory.")
+        return redirect("formulation:inventory", course_id=course.pk)
     return _page(request, "formulation/person_form.html", course, form=form, person=None)
 
 
@@ -159,29 +242,18 @@ def person_create(request: HttpRequest, course_id: int) -> HttpResponse:
 def person_edit(request: HttpRequest, course_id: int, person_id: int) -> HttpResponse:
     course = _course(request, course_id)
     can_change = _writes_allowed(request, course)
-    person = _person_or_404(course, person_id)
+    person = _one(InventoryPerson, course, person_id)
+    name = person.name  # as stored: a valid form copies the new name onto `person`
     form = forms.PersonForm(request.POST or None, instance=person)
-    if request.method == "POST" and form.is_valid():
-        stored = InventoryPerson.objects.get(pk=person.pk)
-        try:
-            services.person_update(
-                actor=_actor(request, course),
-                person=stored,
-                version=form.cleaned_data["version"],
-                **form.service_fields(),
-            )
-        except FormulationError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, f"{stored.name}: saved.")
-            return redirect("formulation:inventory", course_id=course.pk)
-    if not can_change or person.archived_at:
-        _read_only(form)
-    return _page(
+    if _updated(request, course, form, services.person_update, person=person):
+        messages.success(request, f"{name}: saved.")
+        return redirect("formulation:inventory", course_id=course.pk)
+    return _form_page(
         request,
         "formulation/person_form.html",
         course,
-        form=form,
+        form,
+        read_only=not can_change or bool(person.archived_at),
         person=person,
         can_change=can_change,
     )
@@ -191,7 +263,7 @@ def person_edit(request: HttpRequest, course_id: int, person_id: int) -> HttpRes
 @require_POST
 def person_archive(request: HttpRequest, course_id: int, person_id: int) -> HttpResponse:
     course = _course(request, course_id, change=True)
-    person = _person_or_404(course, person_id)
+    person = _one(InventoryPerson, course, person_id)
     actor = _actor(request, course)
     if request.POST.get("restore"):
         services.person_restore(actor=actor, person=person)
@@ -289,16 +361,9 @@ def _event_fields(form: forms.EventForm) -> dict[str, Any]:
 def event_create(request: HttpRequest, course_id: int) -> HttpResponse:
     course = _course(request, course_id, change=True)
     form = forms.EventForm(request.POST or None, course=course)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.event_create(
-                actor=_actor(request, course), course=course, **_event_fields(form)
-            )
-        except FormulationError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Event added to the timeline.")
-            return redirect("formulation:timeline", course_id=course.pk)
+    if _created(request, course, form, services.event_create, fields=_event_fields):
+        messages.success(request, "Event added to the timeline.")
+        return redirect("formulation:timeline", course_id=course.pk)
     return _page(request, "formulation/event_form.html", course, form=form, event=None)
 
 
@@ -308,26 +373,15 @@ def event_edit(request: HttpRequest, course_id: int, event_id: int) -> HttpRespo
     can_change = _writes_allowed(request, course)
     event = _one(LifeEvent, course, event_id)
     form = forms.EventForm(request.POST or None, instance=event, course=course)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.event_update(
-                actor=_actor(request, course),
-                event=LifeEvent.objects.get(pk=event.pk),
-                version=form.cleaned_data["version"],
-                **_event_fields(form),
-            )
-        except FormulationError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Event saved.")
-            return redirect("formulation:timeline", course_id=course.pk)
-    if not can_change or event.archived_at:
-        _read_only(form)
-    return _page(
+    if _updated(request, course, form, services.event_update, fields=_event_fields, event=event):
+        messages.success(request, "Event saved.")
+        return redirect("formulation:timeline", course_id=course.pk)
+    return _form_page(
         request,
         "formulation/event_form.html",
         course,
-        form=form,
+        form,
+        read_only=not can_change or bool(event.archived_at),
         event=event,
         can_change=can_change,
     )
@@ -347,16 +401,9 @@ def event_archive(request: HttpRequest, course_id: int, event_id: int) -> HttpRe
 def episode_create(request: HttpRequest, course_id: int) -> HttpResponse:
     course = _course(request, course_id, change=True)
     form = forms.EpisodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.episode_create(
-                actor=_actor(request, course), course=course, **form.service_fields()
-            )
-        except FormulationError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Episode added to the timeline.")
-            return redirect("formulation:timeline", course_id=course.pk)
+    if _created(request, course, form, services.episode_create):
+        messages.success(request, "Episode added to the timeline.")
+        return redirect("formulation:timeline", course_id=course.pk)
     return _page(request, "formulation/episode_form.html", course, form=form, episode=None)
 
 
@@ -366,26 +413,15 @@ def episode_edit(request: HttpRequest, course_id: int, episode_id: int) -> HttpR
     can_change = _writes_allowed(request, course)
     episode = _one(Episode, course, episode_id)
     form = forms.EpisodeForm(request.POST or None, instance=episode)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.episode_update(
-                actor=_actor(request, course),
-                episode=Episode.objects.get(pk=episode.pk),
-                version=form.cleaned_data["version"],
-                **form.service_fields(),
-            )
-        except FormulationError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Episode saved.")
-            return redirect("formulation:timeline", course_id=course.pk)
-    if not can_change or episode.archived_at:
-        _read_only(form)
-    return _page(
+    if _updated(request, course, form, services.episode_update, episode=episode):
+        messages.success(request, "Episode saved.")
+        return redirect("formulation:timeline", course_id=course.pk)
+    return _form_page(
         request,
         "formulation/episode_form.html",
         course,
-        form=form,
+        form,
+        read_only=not can_change or bool(episode.archived_at),
         episode=episode,
         can_change=can_change,
     )
@@ -435,24 +471,28 @@ def formulation_edit(request: HttpRequest, course_id: int) -> HttpResponse:
     can_change = _writes_allowed(request, course)
     existing = selectors.formulation_for(course)
     form = forms.FormulationForm(request.POST or None, instance=existing)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.formulation_save(
-                actor=_actor(request, course),
-                course=course,
-                version=form.cleaned_data["version"],
-                **form.service_fields(),
-            )
-        except FormulationError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Formulation and contract saved.")
-            return redirect("formulation:formulation", course_id=course.pk)
-    if not can_change:
-        _read_only(form)
-    return _page(
-        request, "formulation/formulation_form.html", course, form=form, can_change=can_change
+    if _saved(
+        request,
+        form,
+        lambda: services.formulation_save(
+            actor=_actor(request, course), course=course, **_update_fields(form)
+        ),
+    ):
+        messages.success(request, "Formulation and contract saved.")
+        return redirect("formulation:formulation", course_id=course.pk)
+    return _form_page(
+        request,
+        "formulation/formulation_form.html",
+        course,
+        form,
+        read_only=not can_change,
+        can_change=can_change,
     )
+
+
+def _choice_fields(form: forms.FocusAreaForm) -> dict[str, Any]:
+    # The area is fixed once chosen (its field is disabled): only the reasons change.
+    return {"evidence": form.cleaned_data["evidence"], "goals": form.cleaned_data["goals"]}
 
 
 @login_required
@@ -461,20 +501,9 @@ def focus_area_create(request: HttpRequest, course_id: int) -> HttpResponse:
     form = forms.FocusAreaForm(
         request.POST or None, course=course, initial={"area": request.GET.get("area", "")}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.focus_area_choose(
-                actor=_actor(request, course),
-                course=course,
-                area=form.cleaned_data["area"],
-                evidence=form.cleaned_data["evidence"],
-                goals=form.cleaned_data["goals"],
-            )
-        except FormulationError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Focus area chosen.")
-            return redirect("formulation:formulation", course_id=course.pk)
+    if _created(request, course, form, services.focus_area_choose):
+        messages.success(request, "Focus area chosen.")
+        return redirect("formulation:formulation", course_id=course.pk)
     return _page(request, "formulation/focus_area_form.html", course, form=form, choice=None)
 
 
@@ -484,27 +513,17 @@ def focus_area_edit(request: HttpRequest, course_id: int, focus_id: int) -> Http
     can_change = _writes_allowed(request, course)
     choice = _one(FocusAreaChoice, course, focus_id)
     form = forms.FocusAreaForm(request.POST or None, instance=choice, course=course)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.focus_area_update(
-                actor=_actor(request, course),
-                choice=FocusAreaChoice.objects.get(pk=choice.pk),
-                version=form.cleaned_data["version"],
-                evidence=form.cleaned_data["evidence"],
-                goals=form.cleaned_data["goals"],
-            )
-        except FormulationError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Focus area saved.")
-            return redirect("formulation:formulation", course_id=course.pk)
-    if not can_change or choice.archived_at:
-        _read_only(form)
-    return _page(
+    if _updated(
+        request, course, form, services.focus_area_update, fields=_choice_fields, choice=choice
+    ):
+        messages.success(request, "Focus area saved.")
+        return redirect("formulation:formulation", course_id=course.pk)
+    return _form_page(
         request,
         "formulation/focus_area_form.html",
         course,
-        form=form,
+        form,
+        read_only=not can_change or bool(choice.archived_at),
         choice=choice,
         label=selectors.focus_area_label(choice.area, course.clinic),
         can_change=can_change,
@@ -557,33 +576,32 @@ def _workspace(request: HttpRequest, course_id: int, area: FocusArea) -> HttpRes
     form_class = forms.WORKSPACE_FORMS[area]
     initial = {"session_number": _default_session(course)}
     form = form_class(request.POST or None, instance=work, course=course, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.workspace_save(
-                actor=_actor(request, course),
-                course=course,
-                area=area,
-                version=form.cleaned_data["version"],
-                session_number=form.cleaned_data["session_number"],
-                **form.service_fields(),
-            )
-        except FormulationError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Saved.")
-            return redirect(selectors.WORKSPACE_URL_NAMES[area], course_id=course.pk)
-    if not can_change:
-        _read_only(form)
+    if _saved(
+        request,
+        form,
+        lambda: services.workspace_save(
+            actor=_actor(request, course),
+            course=course,
+            area=area,
+            session_number=form.cleaned_data["session_number"],
+            **_update_fields(form),
+        ),
+    ):
+        messages.success(request, "Saved.")
+        return redirect(selectors.WORKSPACE_URL_NAMES[area], course_id=course.pk)
     chosen = any(c.area == area.value for c in selectors.focus_areas(course))
     context: dict[str, Any] = {}
     if area is FocusArea.ROLE_DISPUTE:
         context["stages"] = list(work.stages.select_related("by")) if work else []
-        context["stage_form"] = forms.StageForm(initial={"changed_on": timezone.localdate()})
-    return _page(
+        context["stage_form"] = forms.StageForm(
+            initial={"changed_on": timezone.localdate(), "stage": work.stage if work else None}
+        )
+    return _form_page(
         request,
         f"formulation/work_{area.value}.html",
         course,
-        form=form,
+        form,
+        read_only=not can_change,
         work=work,
         area=area.value,
         label=selectors.focus_area_label(area.value, course.clinic),
@@ -646,19 +664,17 @@ def analysis_create(request: HttpRequest, course_id: int) -> HttpResponse:
         request.POST or None, course=course, initial={"session_number": _default_session(course)}
     )
     turns = forms.turn_formset(request.POST or None, [])
-    if request.method == "POST" and form.is_valid() and turns.is_valid():
-        try:
-            analysis = services.analysis_create(
-                actor=_actor(request, course),
-                course=course,
-                turns=_turns(turns),
-                **form.service_fields(),
-            )
-        except FormulationError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Communication analysis saved.")
-            return redirect("formulation:analysis", course_id=course.pk, analysis_id=analysis.pk)
+    analysis = _created(
+        request,
+        course,
+        form,
+        services.analysis_create,
+        turns,
+        fields=lambda form: {"turns": _turns(turns), **form.service_fields()},
+    )
+    if analysis:
+        messages.success(request, "Communication analysis saved.")
+        return redirect("formulation:analysis", course_id=course.pk, analysis_id=analysis.pk)
     return _page(
         request,
         "formulation/analysis.html",
@@ -677,20 +693,17 @@ def analysis(request: HttpRequest, course_id: int, analysis_id: int) -> HttpResp
     record = _one(CommunicationAnalysis, course, analysis_id)
     form = forms.AnalysisForm(request.POST or None, instance=record, course=course)
     turns = forms.turn_formset(request.POST or None, record.turns)
-    if request.method == "POST" and form.is_valid() and turns.is_valid():
-        try:
-            services.analysis_update(
-                actor=_actor(request, course),
-                analysis=CommunicationAnalysis.objects.get(pk=record.pk),
-                version=form.cleaned_data["version"],
-                turns=_turns(turns),
-                **form.service_fields(),
-            )
-        except FormulationError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Communication analysis saved.")
-            return redirect("formulation:analysis", course_id=course.pk, analysis_id=record.pk)
+    if _updated(
+        request,
+        course,
+        form,
+        services.analysis_update,
+        turns,
+        fields=lambda form: {"turns": _turns(turns), **form.service_fields()},
+        analysis=record,
+    ):
+        messages.success(request, "Communication analysis saved.")
+        return redirect("formulation:analysis", course_id=course.pk, analysis_id=record.pk)
     if not can_change:
         _read_only(form)
         for turn in turns.forms:
@@ -728,16 +741,10 @@ def roleplay_create(request: HttpRequest, course_id: int) -> HttpResponse:
     form = forms.RolePlayForm(
         request.POST or None, initial={"session_number": _default_session(course)}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            roleplay = services.roleplay_create(
-                actor=_actor(request, course), course=course, **form.service_fields()
-            )
-        except FormulationError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Role-play saved.")
-            return redirect("formulation:roleplay", course_id=course.pk, roleplay_id=roleplay.pk)
+    roleplay = _created(request, course, form, services.roleplay_create)
+    if roleplay:
+        messages.success(request, "Role-play saved.")
+        return redirect("formulation:roleplay", course_id=course.pk, roleplay_id=roleplay.pk)
     return _page(
         request, "formulation/roleplay.html", course, form=form, roleplay=None, can_change=True
     )
@@ -749,26 +756,15 @@ def roleplay(request: HttpRequest, course_id: int, roleplay_id: int) -> HttpResp
     can_change = _writes_allowed(request, course)
     record = _one(RolePlay, course, roleplay_id)
     form = forms.RolePlayForm(request.POST or None, instance=record)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.roleplay_update(
-                actor=_actor(request, course),
-                roleplay=RolePlay.objects.get(pk=record.pk),
-                version=form.cleaned_data["version"],
-                **form.service_fields(),
-            )
-        except FormulationError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Role-play saved.")
-            return redirect("formulation:focus", course_id=course.pk)
-    if not can_change:
-        _read_only(form)
-    return _page(
+    if _updated(request, course, form, services.roleplay_update, roleplay=record):
+        messages.success(request, "Role-play saved.")
+        return redirect("formulation:focus", course_id=course.pk)
+    return _form_page(
         request,
         "formulation/roleplay.html",
         course,
-        form=form,
+        form,
+        read_only=not can_change,
         roleplay=record,
         can_change=can_change,
     )
@@ -792,16 +788,9 @@ def homework_create(request: HttpRequest, course_id: int) -> HttpResponse:
     form = forms.HomeworkForm(
         request.POST or None, initial={"set_at_session": _default_session(course)}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.homework_create(
-                actor=_actor(request, course), course=course, **form.service_fields()
-            )
-        except FormulationError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Homework set.")
-            return redirect("formulation:homework", course_id=course.pk)
+    if _created(request, course, form, services.homework_create):
+        messages.success(request, "Homework set.")
+        return redirect("formulation:homework", course_id=course.pk)
     return _page(
         request, "formulation/homework_form.html", course, form=form, task=None, can_change=True
     )
@@ -813,26 +802,15 @@ def homework_edit(request: HttpRequest, course_id: int, homework_id: int) -> Htt
     can_change = _writes_allowed(request, course)
     task = _one(HomeworkTask, course, homework_id)
     form = forms.HomeworkForm(request.POST or None, instance=task)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.homework_update(
-                actor=_actor(request, course),
-                homework=HomeworkTask.objects.get(pk=task.pk),
-                version=form.cleaned_data["version"],
-                **form.service_fields(),
-            )
-        except FormulationError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Homework saved.")
-            return redirect("formulation:homework", course_id=course.pk)
-    if not can_change:
-        _read_only(form)
-    return _page(
+    if _updated(request, course, form, services.homework_update, homework=task):
+        messages.success(request, "Homework saved.")
+        return redirect("formulation:homework", course_id=course.pk)
+    return _form_page(
         request,
         "formulation/homework_form.html",
         course,
-        form=form,
+        form,
+        read_only=not can_change,
         task=task,
         practice=list(task.practice.select_related("by")),
         can_change=can_change,
@@ -848,29 +826,23 @@ def termination(request: HttpRequest, course_id: int) -> HttpResponse:
     can_change = _writes_allowed(request, course)
     record = selectors.termination_for(course)
     form = forms.TerminationForm(request.POST or None, instance=record)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.termination_save(
-                actor=_actor(request, course),
-                course=course,
-                version=form.cleaned_data["version"],
-                **form.service_fields(),
-            )
-        except FormulationError as error:
-            _refused(form, error)
-        else:
-            messages.success(request, "Termination record saved.")
-            return redirect("formulation:termination", course_id=course.pk)
-    if not can_change:
-        _read_only(form)
-    review = selectors.progress_review(course)
-    return _page(
+    if _saved(
+        request,
+        form,
+        lambda: services.termination_save(
+            actor=_actor(request, course), course=course, **_update_fields(form)
+        ),
+    ):
+        messages.success(request, "Termination record saved.")
+        return redirect("formulation:termination", course_id=course.pk)
+    return _form_page(
         request,
         "formulation/termination.html",
         course,
-        form=form,
+        form,
+        read_only=not can_change,
         record=record,
-        review=review,
+        review=selectors.progress_review(course),
         can_change=can_change,
     )
 

@@ -27,8 +27,8 @@ SORTS = {
     "priority": "Open flags, then not on track",
     "name": "Name",
     "session": "Session",
-    "phq": "PHQ-9",
-    "gad": "GAD-7",
+    "phq": "Depression (PHQ-9 / PHQ-A)",
+    "gad": "Anxiety (GAD-7)",
     "next": "Next appointment",
 }
 DEFAULT_SORT = "priority"

@@ -95,6 +95,31 @@ def enabled_codes(clinic_id: int) -> list[str]:
     return list(codes)
 
 
+@dataclass(frozen=True)
+class InstrumentChoice:
+    """One instrument on the clinic's instruments page."""
+
+    instrument: instruments.Instrument
+    enabled: bool
+    # Off by default (EPDS): the clinic must check its licence before turning it on.
+    needs_licence_check: bool
+
+
+def clinic_instruments(clinic_id: int) -> list[InstrumentChoice]:
+    """Every instrument IPTCare knows, with the clinic's choice, read fresh (one query)."""
+    chosen = dict(
+        ClinicInstrument.objects.filter(clinic_id=clinic_id).values_list("code", "enabled")
+    )
+    return [
+        InstrumentChoice(
+            instrument=i,
+            enabled=chosen.get(i.code, i.enabled_by_default),
+            needs_licence_check=not i.enabled_by_default,
+        )
+        for i in instruments.ALL
+    ]
+
+
 # --- measurement plans ---------------------------------------------------------------------
 
 
@@ -379,6 +404,79 @@ def latest_scores(course_ids: Iterable[int]) -> dict[int, dict[str, LatestScore]
             first_session=first[0],
         )
     return result
+
+
+# --- one session's answers (the session note page) ----------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionMeasure:
+    """One questionnaire answered for a session, as the note page shows it."""
+
+    response_id: int
+    code: str
+    short_name: str
+    complete: bool
+    total: int | None
+    prorated: bool
+    severity: str
+    severity_label: str
+    risk: bool
+    # Safety questions left blank (no flag, but ask in person).
+    risk_unanswered: bool
+    administered_label: str
+    submitted_at: datetime
+
+    @property
+    def url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("measures:response", args=[self.response_id])
+
+
+def session_measures(course: Course, session_number: int) -> list[SessionMeasure]:
+    """The questionnaires answered for one session of a course, in registry order then
+    time answered: scores with their band and a link to the item-by-item answers. One
+    query, however many were answered."""
+    rows = (
+        QuestionnaireResponse.objects.filter(course_id=course.pk, session_number=session_number)
+        .order_by("submitted_at", "pk")
+        .only(
+            "pk",
+            "code",
+            "complete",
+            "total",
+            "prorated",
+            "severity",
+            "risk",
+            "risk_items_unanswered",
+            "administered",
+            "submitted_at",
+        )
+    )
+    order = {i.code: n for n, i in enumerate(instruments.ALL)}
+    found = []
+    for row in rows:
+        instrument = instruments.get(row.code)
+        band = next((b for b in instrument.bands if b.key == row.severity), None)
+        found.append(
+            SessionMeasure(
+                response_id=row.pk,
+                code=row.code,
+                short_name=instrument.short_name,
+                complete=row.complete,
+                total=row.total,
+                prorated=row.prorated,
+                severity=row.severity,
+                severity_label=band.label if band else "",
+                risk=row.risk,
+                risk_unanswered=bool(row.risk_items_unanswered),
+                administered_label=row.get_administered_display(),
+                submitted_at=row.submitted_at,
+            )
+        )
+    found.sort(key=lambda m: order.get(m.code, len(order)))  # stable: time within a code
+    return found
 
 
 # --- not on track --------------------------------------------------------------------------

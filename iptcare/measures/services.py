@@ -136,6 +136,14 @@ def response_submit(
             raise MeasureError(
                 "The form has expired; please reload the page and answer again."
             ) from None
+        # Nothing stored, but the stored answer is shown again: that is a read.
+        access_record(
+            actor=actor,
+            action="read",
+            client=course.client,
+            target=existing,
+            detail="the same questionnaire sent again",
+        )
         return existing
 
 

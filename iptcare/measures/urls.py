@@ -15,4 +15,6 @@ urlpatterns = [
     path("course/<id:course_id>/give/<slug:code>/", views.administer, name="administer"),
     path("response/<id:response_id>/", views.response_page, name="response"),
     path("flag/<id:flag_id>/", views.flag_page, name="flag"),
+    # The clinic administrator's choice of questionnaires.
+    path("instruments/", views.instruments_page, name="instruments"),
 ]

@@ -15,22 +15,34 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from iptcare.audit.services import actor_from_request
+from iptcare.accounts.models import Role
+from iptcare.audit.services import Actor, actor_from_request
 from iptcare.clients.selectors import own_record_for
 from iptcare.courses.models import Course
-from iptcare.courses.selectors import course_get_for
+from iptcare.courses.selectors import (
+    course_access_record,
+    course_get_for,
+    course_get_unrecorded_for,
+)
 from iptcare.measures import instruments, portal
 from iptcare.measures.instruments import NOT_APPLICABLE, Instrument
 from iptcare.measures.models import FlagAction, PlanItem
 from iptcare.measures.scoring import ScoringError
 from iptcare.measures.selectors import (
+    clinic_instruments,
     course_measures,
     enabled_codes,
     flag_get_for,
     plan_for,
     response_get_for,
 )
-from iptcare.measures.services import MeasureError, flag_resolve, plan_set, response_submit
+from iptcare.measures.services import (
+    MeasureError,
+    clinic_instrument_set,
+    flag_resolve,
+    plan_set,
+    response_submit,
+)
 
 # --- the answer form (shared by the portal and "hand the device" mode) --------------------
 
@@ -173,6 +185,7 @@ def _submit(
     values: dict[str, str],
     key: str,
     administered: str,
+    actor: Actor | None = None,
 ) -> tuple[object | None, dict[str, str], str]:
     """Returns (response or None, field errors, form error)."""
     answers, extras, errors = _parse(instrument, values)
@@ -183,7 +196,7 @@ def _submit(
         return None, {}, "missing"
     try:
         response = response_submit(
-            actor=actor_from_request(request),
+            actor=actor or actor_from_request(request),
             course=course,
             code=instrument.code,
             answers=answers,  # type: ignore[arg-type]
@@ -367,27 +380,55 @@ def response_page(request: HttpRequest, response_id: int) -> HttpResponse:
 
 @login_required
 def administer(request: HttpRequest, course_id: int, code: str) -> HttpResponse:
-    """ "Hand the device to the client": one questionnaire on a page with nothing else."""
-    course = course_get_for(actor=actor_from_request(request), pk=course_id)
-    if not request.user.has_perm("measures.administer", course):
-        raise PermissionDenied
-    instrument = _instrument_or_404(code, course.clinic_id)
-    session_number = portal.current_session_number(course)
+    """ "Hand the device to the client": one questionnaire on a page with nothing else.
+
+    A submission records one audit entry, the response's "create" (in the role that grants
+    access); every other answer records the course read, as `course_get_for` would.
+    """
+    course, actor = course_get_unrecorded_for(actor=actor_from_request(request), pk=course_id)
+    recorded = False
+    try:
+        if not request.user.has_perm("measures.administer", course):
+            raise PermissionDenied
+        instrument = _instrument_or_404(code, course.clinic_id)
+        if request.method == "POST":
+            session_number = portal.current_session_number(course)
+            values = _form_values(instrument, request.POST)
+            response, errors, problem = _submit(
+                request,
+                course=course,
+                instrument=instrument,
+                session_number=session_number,
+                values=values,
+                key=request.POST.get("key", ""),
+                administered="in_session",
+                actor=actor,
+            )
+            if response is not None:
+                recorded = True
+                return render(
+                    request,
+                    "measures/administer_done.html",
+                    {"course": course, "instrument": instrument, "response": response},
+                )
+            return _administer_form(request, course, instrument, values, errors, problem)
+        return _administer_form(request, course, instrument, {}, {}, "")
+    finally:
+        if not recorded:
+            course_access_record(actor=actor, course=course)
+
+
+def _administer_form(
+    request: HttpRequest,
+    course: Course,
+    instrument: Instrument,
+    values: dict[str, str],
+    errors: dict[str, str],
+    problem: str,
+) -> HttpResponse:
     ipt_a = course.protocol == "ipt_a"
-    base = {"course": course, "instrument": instrument, "session_number": session_number}
+    base = {"course": course, "instrument": instrument}
     if request.method == "POST":
-        values = _form_values(instrument, request.POST)
-        response, errors, problem = _submit(
-            request,
-            course=course,
-            instrument=instrument,
-            session_number=session_number,
-            values=values,
-            key=request.POST.get("key", ""),
-            administered="in_session",
-        )
-        if response is not None:
-            return render(request, "measures/administer_done.html", {**base, "response": response})
         context = {**base, **_form_context(instrument, values, errors, ipt_a=ipt_a)}
         context.update(problem=problem, key=request.POST.get("key") or uuid.uuid4().hex)
         return render(
@@ -481,4 +522,41 @@ def plan_page(request: HttpRequest, course_id: int) -> HttpResponse:
             "error": error,
         },
         status=400 if error else 200,
+    )
+
+
+# --- the clinic's instruments (administrators) ---------------------------------------------
+
+
+@login_required
+def instruments_page(request: HttpRequest) -> HttpResponse:
+    """Which questionnaires the clinic uses. EPDS stays off until an administrator turns it
+    on, having read its licence note."""
+    user = request.user
+    if not user.is_clinic_admin:  # type: ignore[union-attr]
+        raise PermissionDenied
+    error, status = "", 200
+    if request.method == "POST":
+        code = request.POST.get("code", "")
+        wanted = request.POST.get("enabled", "")
+        try:
+            if wanted not in ("on", "off"):
+                raise MeasureError("Choose whether to turn the questionnaire on or off.")
+            clinic_instrument_set(
+                actor=actor_from_request(request, role=Role.ADMINISTRATOR),
+                clinic_id=user.clinic_id,  # type: ignore[union-attr]
+                code=code,
+                enabled=wanted == "on",
+            )
+        except MeasureError as problem:
+            error, status = str(problem), 400
+        else:
+            name = instruments.get(code).short_name
+            messages.success(request, f"{name} turned {wanted}.")
+            return redirect("measures:instruments")
+    return render(
+        request,
+        "measures/instruments.html",
+        {"choices": clinic_instruments(user.clinic_id), "error": error},  # type: ignore[union-attr]
+        status=status,
     )

@@ -149,3 +149,22 @@ def test_a_supervisor_sees_the_students_clients_but_not_others(cast: Cast) -> No
         Client.objects.filter(therapists=cast.users["student"]).values_list("pk", flat=True)
     )
     assert listed == student_clients
+
+
+def test_a_care_team_rule_asks_the_database_once_per_loaded_record(cast: Cast) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from iptcare.clients.rules import acting_role, is_assigned_therapist
+
+    client = Client.objects.get(pk=cast.clients["client"].pk)
+    therapist = cast.users["therapist"]
+    with CaptureQueriesContext(connection) as first:
+        assert is_assigned_therapist(therapist, client)
+    with CaptureQueriesContext(connection) as again:
+        assert is_assigned_therapist(therapist, client)
+        assert acting_role(therapist, client, clinical=True) == "therapist"
+    assert len(first) == 1 and len(again) == 0
+    # A record loaded afresh asks again (no answer outlives its request).
+    client.therapists.remove(therapist)
+    assert not is_assigned_therapist(therapist, Client.objects.get(pk=client.pk))

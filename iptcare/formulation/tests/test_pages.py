@@ -303,3 +303,42 @@ def test_page_queries_do_not_grow_with_rows(cast: Cast, course: Course, page: st
     few = _queries(browser, _url(page, course))
     _grow(course, cast, 25)
     assert _queries(browser, _url(page, course)) == few
+
+
+def test_new_records_default_to_the_session_being_written_up(cast: Cast, course: Course) -> None:
+    from iptcare.courses.models import SessionNote
+
+    draft = SessionNote.objects.filter(course=course, status=SessionNote.Status.DRAFT).first()
+    assert draft is not None, "the demo course has a draft note for today's session"
+    response = cast.http("therapist").get(_url("analysis_create", course))
+    assert response.context["form"].initial["session_number"] == draft.number
+
+
+def test_the_stage_form_starts_at_the_current_stage(cast: Cast, course: Course) -> None:
+    from iptcare.formulation.models import RoleDisputeWork
+
+    work = RoleDisputeWork.objects.filter(course=course).first()
+    assert work is not None and work.stage
+    response = cast.http("therapist").get(_url("role_dispute", course))
+    assert response.context["stage_form"].initial["stage"] == work.stage
+
+
+def test_the_life_chart_writes_whole_years_and_counts_in_words() -> None:
+    svg = charts.life_chart(
+        events=[charts.ChartEvent(date(2026, 1, 10), "Job loss")],
+        episodes=[charts.ChartEpisode(date(2026, 3, 1), None, True)],
+        today=date(2026, 6, 1),
+    )
+    assert "Jan 2026" in svg or "2026" in svg
+    assert "Jan 26<" not in svg
+    assert "1 life event." in svg and "event(s)" not in svg
+
+
+def test_the_inventory_page_shows_the_clients_suggestions(cast: Cast, course: Course) -> None:
+    from iptcare.portal.models import PersonSuggestion
+
+    PersonSuggestion.objects.create(
+        clinic=course.clinic, client=course.client, course=course, name="Zanele", relation="aunt"
+    )
+    body = cast.http("therapist").get(_url("inventory", course)).content.decode()
+    assert "Zanele" in body

@@ -81,3 +81,33 @@ def test_each_caseload_row_links_to_the_client_and_their_measures(cast: Cast) ->
     body = cast.http("therapist").get("/home/").content.decode()
     assert f'href="/clients/{jordan.pk}/">Jordan Lee</a>' in body
     assert f'href="/measures/course/{course.pk}/">Measures</a>' in body
+
+
+def test_the_depression_column_names_phq_a_on_an_adolescent_row(cast: Cast) -> None:
+    therapist = cast.users["therapist"]
+    teen = client_create(
+        actor=Actor(user=None, role="system"),
+        clinic=cast.clinic,
+        legal_name="Caseload Teen",
+        date_of_birth=date(2011, 1, 1),
+        therapists=[therapist],
+        status="active",
+    )
+    course = Course.objects.create(
+        clinic=cast.clinic,
+        client=teen,
+        therapist=therapist,
+        protocol="ipt_a",
+        planned_sessions=12,
+        start_date=date.today() - timedelta(days=20),
+        status="active",
+    )
+    submit(course, "phqa", [1] * 8 + [0], at=days_ago(5))
+    page = cast.http("therapist").get("/home/").content.decode()
+    body = page[page.index('class="table caseload"') :]
+    assert "Depression <span" in body and "PHQ-9 / PHQ-A" in body
+    assert ">PHQ-9</a>" not in body
+    teen_row = body[body.index("Caseload Teen") :].split("</tr>")[0]
+    assert 'class="caseload-instrument">PHQ-A</span> 8' in teen_row
+    jordan_row = body[body.index("Jordan Lee") :].split("</tr>")[0]
+    assert 'class="caseload-instrument">PHQ-9</span>' in jordan_row

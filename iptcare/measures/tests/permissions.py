@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from conftest import Cast
 from iptcare.measures.models import QuestionnaireResponse, RiskFlag
-from tests.matrix import Expectation, client_page, logged_in, record_page
+from tests.matrix import Expectation, admin_page, client_page, logged_in, record_page
 
 EXPECTED: dict[str, Expectation] = {
     "measures:my": logged_in(client_page),
@@ -17,6 +17,7 @@ EXPECTED: dict[str, Expectation] = {
     "measures:administer": record_page(on_team=403, treating=200),
     "measures:response": record_page(on_team=200),
     "measures:flag": record_page(on_team=200),
+    "measures:instruments": logged_in(admin_page),
 }
 
 

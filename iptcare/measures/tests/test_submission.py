@@ -1,0 +1,117 @@
+"""A questionnaire given in session ("hand the device to the client"): the audit trail and
+the work each submission does."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conftest import Cast
+from iptcare.audit.models import AccessEntry
+from iptcare.courses.models import Course
+from iptcare.measures.models import ItemAnswer, QuestionnaireResponse
+from iptcare.measures.tests.factories import open_course
+
+PHQ9 = {f"item_{n}": "1" for n in range(1, 10)} | {"item_9": "0"}
+
+
+def _give(course: Course) -> str:
+    return f"/measures/course/{course.pk}/give/phq9/"
+
+
+def _entries_since(last_pk: int) -> list[AccessEntry]:
+    return list(AccessEntry.objects.filter(pk__gt=last_pk).order_by("pk"))
+
+
+def _last_entry_pk() -> int:
+    return AccessEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def test_a_submission_writes_one_audit_entry_naming_the_therapist_role(cast: Cast) -> None:
+    course = open_course(cast)
+    browser = cast.http("therapist")
+    before = _last_entry_pk()
+    key = uuid.uuid4().hex
+    assert browser.post(_give(course), PHQ9 | {"key": key}).status_code == 200
+    response = QuestionnaireResponse.objects.get(idempotency_key=key)
+    [entry] = _entries_since(before)
+    assert (entry.action, entry.object_type, entry.object_id) == (
+        "create",
+        "measures.questionnaireresponse",
+        str(response.pk),
+    )
+    assert entry.acting_role == "therapist" and entry.client_id == course.client_id
+    assert ItemAnswer.objects.filter(response=response).count() == 9
+
+
+def test_a_refused_submission_still_records_that_the_course_was_read(cast: Cast) -> None:
+    course = open_course(cast)
+    browser = cast.http("therapist")
+    before = _last_entry_pk()
+    bad = PHQ9 | {"item_3": "7", "key": uuid.uuid4().hex}
+    assert browser.post(_give(course), bad).status_code == 400
+    [entry] = _entries_since(before)
+    assert (entry.action, entry.object_type, entry.acting_role) == (
+        "read",
+        "courses.course",
+        "therapist",
+    )
+    assert not QuestionnaireResponse.objects.filter(course=course).exists()
+
+
+def test_opening_the_form_records_a_read_of_the_course(cast: Cast) -> None:
+    course = open_course(cast)
+    before = _last_entry_pk()
+    assert cast.http("therapist").get(_give(course)).status_code == 200
+    [entry] = _entries_since(before)
+    assert (entry.action, entry.object_type) == ("read", "courses.course")
+
+
+def test_a_supervisor_who_may_not_give_it_is_refused_and_the_read_is_recorded(
+    cast: Cast,
+) -> None:
+    course = open_course(cast, target="student_client")
+    before = _last_entry_pk()
+    refused = cast.http("supervisor").post(_give(course), PHQ9 | {"key": uuid.uuid4().hex})
+    assert refused.status_code == 403
+    [entry] = _entries_since(before)
+    assert (entry.action, entry.acting_role) == ("read", "supervisor")
+    assert not QuestionnaireResponse.objects.filter(course=course).exists()
+
+
+def test_sending_the_same_form_twice_stores_it_once_and_records_the_second_read(
+    cast: Cast,
+) -> None:
+    course = open_course(cast)
+    browser = cast.http("therapist")
+    data = PHQ9 | {"key": uuid.uuid4().hex}
+    browser.post(_give(course), data)
+    before = _last_entry_pk()
+    assert browser.post(_give(course), data).status_code == 200
+    assert QuestionnaireResponse.objects.filter(course=course).count() == 1
+    [entry] = _entries_since(before)
+    assert (entry.action, entry.object_type) == ("read", "measures.questionnaireresponse")
+
+
+def test_a_submission_costs_a_fixed_small_number_of_queries(cast: Cast) -> None:
+    course = open_course(cast)
+    browser = cast.http("therapist")
+    browser.post(_give(course), PHQ9 | {"key": uuid.uuid4().hex})  # warm caches
+    with CaptureQueriesContext(connection) as first:
+        browser.post(_give(course), PHQ9 | {"key": uuid.uuid4().hex})
+    with CaptureQueriesContext(connection) as second:
+        browser.post(_give(course), PHQ9 | {"key": uuid.uuid4().hex})
+    statements = [
+        q["sql"]
+        for q in first.captured_queries
+        if q["sql"].split(" ", 1)[0] in ("SELECT", "INSERT", "UPDATE", "DELETE")
+    ]
+    inserts = [sql for sql in statements if sql.startswith("INSERT")]
+    # The response, its 9 item answers in one statement, one audit entry.
+    assert len(inserts) == 3, inserts
+    assert len(first.captured_queries) == len(second.captured_queries)
+    # Session, user and clinic (every page), the course, the rules' care-team checks, the
+    # session count, the three inserts and the session's update.
+    assert len(statements) <= 11, "\n".join(sql[:120] for sql in statements)
