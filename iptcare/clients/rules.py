@@ -37,6 +37,11 @@ def _remembered(client: Client, key: tuple[str, int], answer) -> bool:  # type: 
     return memo[key]
 
 
+def remember_assignment(client: Client, user, assigned: bool) -> None:  # type: ignore[no-untyped-def]
+    """For a selector that already asked in its own query whether `user` is assigned."""
+    client.__dict__.setdefault("_care_team_answers", {})[("assigned", user.pk)] = assigned
+
+
 @rules.predicate
 def is_assigned_therapist(user, client: Client) -> bool:  # type: ignore[no-untyped-def]
     return (
@@ -45,7 +50,10 @@ def is_assigned_therapist(user, client: Client) -> bool:  # type: ignore[no-unty
         and _remembered(
             client,
             ("assigned", user.pk),
-            lambda: client.therapists.filter(pk=user.pk).exists(),
+            # The link table alone answers it: no join with users, no related manager.
+            lambda: Client.therapists.through.objects.filter(
+                client_id=client.pk, user_id=user.pk
+            ).exists(),
         )
     )
 

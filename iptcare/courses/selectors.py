@@ -13,12 +13,13 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from iptcare.accounts.models import User
 from iptcare.audit.services import Actor, access_record
-from iptcare.clients.rules import acting_role
+from iptcare.clients.models import Client
+from iptcare.clients.rules import acting_role, remember_assignment
 from iptcare.clinic.models import Clinic
 from iptcare.courses import protocols
 from iptcare.courses.models import ClinicCourseSettings, Course, SessionNote
@@ -44,14 +45,21 @@ def _visible_course(actor: Actor, pk: int, *, therapist: bool = True) -> tuple[C
     if clinic is None:
         related += ["client__clinic", "clinic"]
     # No ORDER BY: the primary key picks one row, and ordering costs compile time.
+    # Whether the viewer is assigned to the client comes with the course (one query less
+    # per request: the rules would otherwise ask the link table separately).
+    assigned = Client.therapists.through.objects.filter(
+        client_id=OuterRef("client_id"), user_id=user.pk
+    )
     found = list(
         Course.objects.filter(clinic_id=user.clinic_id, pk=pk)
         .select_related(*related)
+        .annotate(viewer_is_assigned=Exists(assigned))
         .order_by()[:1]
     )
     course = found[0] if found else None
     if course is None:
         raise Http404
+    remember_assignment(course.client, user, course.viewer_is_assigned)
     if clinic is not None:
         course.clinic = clinic
         if course.client.clinic_id == clinic.pk:

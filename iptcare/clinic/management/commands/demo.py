@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from iptcare.clinic.demo import demo_load, demo_logins
 
@@ -7,7 +8,9 @@ class Command(BaseCommand):
     help = "Load the demo clinic (synthetic people). Safe to run again: it changes nothing."
 
     def handle(self, *args: object, **options: object) -> None:
-        report = demo_load()
+        # The demo's own events (risk flags, bookings) would email synthetic people now.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            report = demo_load()
         if report.changed:
             self.stdout.write(f"Demo clinic loaded ({len(report.created)} records created).")
         else:
