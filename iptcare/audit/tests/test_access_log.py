@@ -208,3 +208,11 @@ def test_times_are_shown_in_the_clinics_time_zone(cast: Cast) -> None:
     utc = entry.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
     assert toronto in body
     assert utc not in body
+
+
+def test_opening_the_clinical_record_writes_one_entry_not_two(cast: Cast) -> None:
+    client = cast.clients["client"]
+    before = len(entries_for(client))
+    assert cast.http("therapist").get(f"/clients/{client.pk}/record/").status_code == 200
+    new = entries_for(client)[before:]
+    assert [(e.action, e.detail) for e in new] == [("read", "clients.view_clinical")]
