@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 
 def _nav_for(user) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
@@ -36,13 +37,18 @@ def clinic_context(request: HttpRequest) -> dict[str, object]:
     if user is None:
         return {"clinic": None, "nav": [], "csp_nonce": ""}
     clinic = getattr(user, "clinic", None) if user.is_authenticated else None
+    return {
+        "clinic": clinic,
+        # Built when a template shows it: pages without the site navigation (the
+        # hand-the-device questionnaire) skip the URL reversing.
+        "nav": SimpleLazyObject(lambda: _nav(request, user)),
+        "csp_nonce": getattr(request, "csp_nonce", ""),
+    }
+
+
+def _nav(request: HttpRequest, user) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
     items = _nav_for(user)
     # The current page is the item whose address is the longest prefix of this one.
     matches = [url for _, url in items if request.path.startswith(url)]
     current = max(matches, key=len, default=None)
-    nav = [{"label": label, "url": url, "current": url == current} for label, url in items]
-    return {
-        "clinic": clinic,
-        "nav": nav,
-        "csp_nonce": getattr(request, "csp_nonce", ""),
-    }
+    return [{"label": label, "url": url, "current": url == current} for label, url in items]

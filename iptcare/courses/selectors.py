@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Count, IntegerField, Max, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from iptcare.accounts.models import User
@@ -32,34 +35,76 @@ def clinic_today(clinic: Clinic) -> date:
     return datetime.now(ZoneInfo(clinic.time_zone)).date()
 
 
-def _visible_course(actor: Actor, pk: int, *, therapist: bool = True) -> tuple[Course, str]:
+# Every column of the course; of the client, what the rules and the audit log read.
+_LEAN_FIELDS = (
+    *(field.name for field in Course._meta.concrete_fields),
+    "client__clinic",
+    "client__user",
+)
+
+
+@cache  # the SQL text is fixed (SQLite and PostgreSQL quote names alike)
+def _fetch_sql() -> tuple[str, str]:
+    """Two correlated subqueries for the choke point, as SQL: whether the viewer is
+    assigned to the client, and the sessions held. Written out because Django compiles an
+    `Exists(queryset)` or `Subquery` for every request at about the cost of a whole extra
+    query, and this fetch runs on every course page. Parameters stay parameters."""
+    quote = connection.ops.quote_name
+
+    def column(model: Any, field: str) -> str:
+        return f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(field).column)}"
+
+    link = Client.therapists.through
+    assigned = (
+        f"EXISTS (SELECT 1 FROM {quote(link._meta.db_table)} "
+        f"WHERE {column(link, 'client')} = {column(Course, 'client')} "
+        f"AND {column(link, 'user')} = %s)"
+    )
+    held = (
+        f"(SELECT COUNT(*) FROM {quote(SessionNote._meta.db_table)} "
+        f"WHERE {column(SessionNote, 'course')} = {column(Course, 'id')} "
+        f"AND {column(SessionNote, 'attendance')} = %s)"
+    )
+    return assigned, held
+
+
+def _visible_course(actor: Actor, pk: int, *, lean: bool = False) -> tuple[Course, str]:
     """The course and the role the actor sees it in, or Http404; records nothing.
-    `therapist=False` leaves the course's therapist to load on first use."""
+    The course comes with `held_when_fetched`, the sessions held at that moment
+    (`course_position_as_fetched`). `lean=True` is for pages that show nobody's details:
+    the client comes with what the rules and the audit log need (the rest loads on first
+    use) and the therapist is not joined."""
     user = actor.user
     if user is None or not 0 < pk < 2**62:
         raise Http404
     # The clinic is the actor's own (the filter says so): reuse the user's clinic when it is
     # already loaded (the time-zone middleware loads it) instead of joining it twice.
     clinic = user.clinic if User.clinic.is_cached(user) else None
-    related = ["client"] + (["therapist__therapist_profile"] if therapist else [])
+    related = ["client"] + ([] if lean else ["therapist__therapist_profile"])
     if clinic is None:
         related += ["client__clinic", "clinic"]
+    # Fewer columns to compile and convert (when the clinic need not be joined).
+    lean = lean and clinic is not None
     # No ORDER BY: the primary key picks one row, and ordering costs compile time.
     # Whether the viewer is assigned to the client comes with the course (one query less
     # per request: the rules would otherwise ask the link table separately).
-    assigned = Client.therapists.through.objects.filter(
-        client_id=OuterRef("client_id"), user_id=user.pk
-    )
-    found = list(
+    assigned, held = _fetch_sql()
+    courses = (
         Course.objects.filter(clinic_id=user.clinic_id, pk=pk)
         .select_related(*related)
-        .annotate(viewer_is_assigned=Exists(assigned))
-        .order_by()[:1]
+        .annotate(
+            viewer_is_assigned=RawSQL(assigned, (user.pk,), output_field=BooleanField()),
+            held_when_fetched=RawSQL(
+                held, (SessionNote.Attendance.ATTENDED,), output_field=IntegerField()
+            ),
+        )
+        .order_by()
     )
+    found = list((courses.only(*_LEAN_FIELDS) if lean else courses)[:1])
     course = found[0] if found else None
     if course is None:
         raise Http404
-    remember_assignment(course.client, user, course.viewer_is_assigned)
+    remember_assignment(course.client, user, bool(course.viewer_is_assigned))
     if clinic is not None:
         course.clinic = clinic
         if course.client.clinic_id == clinic.pk:
@@ -86,8 +131,9 @@ def course_get_unrecorded_for(*, actor: Actor, pk: int) -> tuple[Course, Actor]:
     caller MUST record exactly one access entry with it before answering (the write's own
     entry, or `course_access_record` when nothing is written). One audit insert per
     request instead of a read entry followed by a write entry for the same access.
-    The course's therapist is not joined (a write rarely needs more than their id)."""
-    course, role = _visible_course(actor, pk, therapist=False)
+    The course comes lean: its therapist and the client's details load on first use (the
+    questionnaire handed to the client shows neither)."""
+    course, role = _visible_course(actor, pk, lean=True)
     return course, actor.as_role(role)
 
 
@@ -147,6 +193,16 @@ def course_positions(course_ids: Iterable[int]) -> dict[int, CoursePosition]:
 def course_position(course: Course) -> CoursePosition:
     # The model manager, not `course.notes`: a related manager is costly to build per call.
     held = SessionNote.objects.filter(ATTENDED, course_id=course.pk).count()
+    return position_for(course.protocol_spec, held, course.planned_sessions)
+
+
+def course_position_as_fetched(course: Course) -> CoursePosition:
+    """The position from the count fetched with the course by the choke point, for a
+    request that needs it before writing anything (one query less); counts afresh when
+    the course was loaded any other way. After a write, use `course_position`."""
+    held = course.__dict__.get("held_when_fetched")
+    if held is None:
+        return course_position(course)
     return position_for(course.protocol_spec, held, course.planned_sessions)
 
 

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from iptcare.clients.models import Client
 from iptcare.courses.models import Course
+from iptcare.courses.selectors import course_position_as_fetched
 from iptcare.measures import charts
 from iptcare.measures.models import QuestionnaireResponse
 from iptcare.measures.selectors import (
@@ -25,8 +26,8 @@ from iptcare.measures.selectors import (
     answered_codes_for_session,
     local_date,
     measures_due_at,
-    optional,
 )
+from iptcare.scheduling.selectors import next_appointments, upcoming_sessions_for
 
 DUE_BEFORE = timedelta(hours=48)
 CALM_CODES = ("phq9", "phqa", "gad7")
@@ -53,22 +54,8 @@ def open_course_for(client: Client) -> Course | None:
 
 
 def current_session_number(course: Course) -> int:
-    position = optional("iptcare.courses.selectors", "course_position")
-    if position is not None:
-        return int(position(course).number)
-    # Until the courses app counts sessions: the latest session with answers, or the next
-    # one once that session's plan is fully answered.
-    latest = (
-        QuestionnaireResponse.objects.filter(course_id=course.pk)
-        .order_by("-session_number")
-        .values_list("session_number", flat=True)
-        .first()
-    )
-    if latest is None:
-        return 1
-    due = {m.code for m in measures_due_at(course, latest)}
-    number = latest + 1 if due <= answered_codes_for_session(course, latest) else latest
-    return min(number, course.planned_sessions or number)
+    """The session being worked towards: answers given now belong to it."""
+    return course_position_as_fetched(course).number
 
 
 def portal_state(client: Client) -> PortalState:
@@ -79,19 +66,16 @@ def portal_state(client: Client) -> PortalState:
     planned = measures_due_at(course, number)
     answered = answered_codes_for_session(course, number)
     state = PortalState(course=course, session_number=number)
-    upcoming = optional("iptcare.scheduling.selectors", "upcoming_sessions_for")
-    nexts = optional("iptcare.scheduling.selectors", "next_appointments")
-    if upcoming is not None and nexts is not None:
-        soon = upcoming(client, within_hours=int(DUE_BEFORE.total_seconds() // 3600))
-        if soon:
-            state.booked_at = soon[0].starts_at
-        else:
-            later = nexts([client.pk]).get(client.pk)
-            if later is not None:
-                state.booked_at = later.starts_at
-                state.opens_at = later.starts_at - DUE_BEFORE
-                state.done = [m for m in planned if m.code in answered]
-                return state
+    soon = upcoming_sessions_for(client, within_hours=int(DUE_BEFORE.total_seconds() // 3600))
+    if soon:
+        state.booked_at = soon[0].starts_at
+    else:
+        later = next_appointments([client.pk]).get(client.pk)
+        if later is not None:
+            state.booked_at = later.starts_at
+            state.opens_at = later.starts_at - DUE_BEFORE
+            state.done = [m for m in planned if m.code in answered]
+            return state
     state.due = [m for m in planned if m.code not in answered]
     state.done = [m for m in planned if m.code in answered]
     return state

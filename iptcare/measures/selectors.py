@@ -14,6 +14,8 @@ from iptcare.accounts.models import User
 from iptcare.audit.services import Actor, access_record
 from iptcare.clients.rules import acting_role
 from iptcare.courses.models import Course
+from iptcare.courses.selectors import course_position
+from iptcare.formulation.selectors import life_events_for_chart
 from iptcare.measures import instruments
 from iptcare.measures.models import (
     ClinicInstrument,
@@ -307,19 +309,6 @@ def escalated_flags_for_administrators(clinic_id: int) -> list[RiskFlag]:
     )
 
 
-# --- optional collaborators ----------------------------------------------------------------
-
-
-def optional(module: str, name: str):  # type: ignore[no-untyped-def]
-    """A selector another app provides, or None while that app does not provide it yet."""
-    from importlib import import_module
-
-    try:
-        return getattr(import_module(module), name, None)
-    except ImportError:
-        return None
-
-
 # --- scores at a glance (caseload, course page) -------------------------------------------
 
 
@@ -548,13 +537,9 @@ class CourseMeasures:
     changes: list[object]
 
 
-def sessions_attended(course: Course, responses: list[QuestionnaireResponse]) -> int:
-    """Sessions held, from the course's notes (courses app) when it can tell us."""
-    position = optional("iptcare.courses.selectors", "course_position")
-    if position is not None:
-        return int(position(course).held)
-    # Until the courses app records sessions, each session with an answer counts as held.
-    return len({r.session_number for r in responses})
+def sessions_attended(course: Course) -> int:
+    """Sessions held, from the course's notes."""
+    return course_position(course).held
 
 
 def _phase_starts(course: Course, responses: list[QuestionnaireResponse]) -> list[tuple[date, str]]:
@@ -584,8 +569,7 @@ def course_measures(course: Course, *, calm: bool = False) -> CourseMeasures:
     time_zone = course.clinic.time_zone
     flagged = {f.response_id: f for f in flags}
     phase_starts = _phase_starts(course, responses)
-    events_for = optional("iptcare.formulation.selectors", "life_events_for_chart")
-    life_events = events_for(course) if events_for is not None and not calm else []
+    life_events = [] if calm else life_events_for_chart(course)
     drawn = []
     for code in [i.code for i in instruments.ALL if i.kind == "questionnaire"]:
         points = [
@@ -612,7 +596,7 @@ def course_measures(course: Course, *, calm: bool = False) -> CourseMeasures:
             key = "phq9" if r.code in ("phq9", "phqa") else r.code
             firsts.setdefault(key, r.total)
             lasts[key] = r.total
-    attended = sessions_attended(course, responses)
+    attended = sessions_attended(course)
     changes = [
         outcomes.measure_change(code, firsts[code], lasts[code])  # type: ignore[arg-type]
         for code in ("phq9", "gad7")
