@@ -35,37 +35,104 @@ def clinic_today(clinic: Clinic) -> date:
     return datetime.now(ZoneInfo(clinic.time_zone)).date()
 
 
-# Every column of the course; of the client, what the rules and the audit log read.
-_LEAN_FIELDS = (
-    *(field.name for field in Course._meta.concrete_fields),
-    "client__clinic",
-    "client__user",
-)
+def _column(model: Any, field: str) -> str:
+    quote = connection.ops.quote_name
+    return f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(field).column)}"
 
 
 @cache  # the SQL text is fixed (SQLite and PostgreSQL quote names alike)
 def _fetch_sql() -> tuple[str, str]:
     """Two correlated subqueries for the choke point, as SQL: whether the viewer is
-    assigned to the client, and the sessions held. Written out because Django compiles an
-    `Exists(queryset)` or `Subquery` for every request at about the cost of a whole extra
-    query, and this fetch runs on every course page. Parameters stay parameters."""
-    quote = connection.ops.quote_name
-
-    def column(model: Any, field: str) -> str:
-        return f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(field).column)}"
-
+    assigned to the client (one parameter: the viewer), and the sessions held (one: the
+    attended value). Written out because Django compiles an `Exists(queryset)` or
+    `Subquery` for every request at about the cost of a whole extra query, and this fetch
+    runs on every course page."""
     link = Client.therapists.through
     assigned = (
-        f"EXISTS (SELECT 1 FROM {quote(link._meta.db_table)} "
-        f"WHERE {column(link, 'client')} = {column(Course, 'client')} "
-        f"AND {column(link, 'user')} = %s)"
+        f"EXISTS (SELECT 1 FROM {connection.ops.quote_name(link._meta.db_table)} "
+        f"WHERE {_column(link, 'client')} = {_column(Course, 'client')} "
+        f"AND {_column(link, 'user')} = %s)"
     )
     held = (
-        f"(SELECT COUNT(*) FROM {quote(SessionNote._meta.db_table)} "
-        f"WHERE {column(SessionNote, 'course')} = {column(Course, 'id')} "
-        f"AND {column(SessionNote, 'attendance')} = %s)"
+        f"(SELECT COUNT(*) FROM {connection.ops.quote_name(SessionNote._meta.db_table)} "
+        f"WHERE {_column(SessionNote, 'course')} = {_column(Course, 'id')} "
+        f"AND {_column(SessionNote, 'attendance')} = %s)"
     )
     return assigned, held
+
+
+# A lean fetch loads, of the course, what the rules, a questionnaire and its scoring read;
+# of the client, what the rules and the audit log read. Only fields the database returns
+# as Python wants them (numbers, text): no converters run on this path.
+_LEAN_COURSE = ("id", "clinic", "client", "therapist", "protocol", "planned_sessions", "status")
+_LEAN_CLIENT = ("id", "clinic", "user")
+
+
+def _lean_fields(model: Any, names: tuple[str, ...]) -> list[Any]:
+    # In the model's order: `Model.from_db` pairs values with fields in that order.
+    return [field for field in model._meta.concrete_fields if field.name in names]
+
+
+@cache
+def _lean_attnames() -> tuple[list[str], list[str]]:
+    return (
+        [f.attname for f in _lean_fields(Course, _LEAN_COURSE)],
+        [f.attname for f in _lean_fields(Client, _LEAN_CLIENT)],
+    )
+
+
+@cache
+def _lean_sql() -> str:
+    assigned, held = _fetch_sql()
+    quote = connection.ops.quote_name
+    columns = [_column(Course, f.name) for f in _lean_fields(Course, _LEAN_COURSE)]
+    columns += [_column(Client, f.name) for f in _lean_fields(Client, _LEAN_CLIENT)]
+    return (
+        f"SELECT {', '.join(columns)}, {assigned}, {held} "
+        f"FROM {quote(Course._meta.db_table)} INNER JOIN {quote(Client._meta.db_table)} "
+        f"ON {_column(Course, 'client')} = {_column(Client, 'id')} "
+        f"WHERE {_column(Course, 'clinic')} = %s AND {_column(Course, 'id')} = %s"
+    )
+
+
+def _lean_course(user: User, pk: int) -> Course | None:
+    """The course for a page that shows nobody's details (the questionnaire handed to the
+    client, the clinic's most frequent write), in one statement run without the ORM's
+    per-request compilation: the same filter as the full fetch, the instances built with
+    `Model.from_db` as the ORM builds them, every other field deferred (loaded on first
+    use, which the handover pages' query-count test would catch)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_lean_sql(), [user.pk, SessionNote.Attendance.ATTENDED, user.clinic_id, pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    course_fields, client_fields = _lean_attnames()
+    at = len(course_fields)
+    course = Course.from_db(connection.alias, course_fields, row[:at])
+    client = Client.from_db(connection.alias, client_fields, row[at : at + len(client_fields)])
+    Course.client.field.set_cached_value(course, client)
+    course.viewer_is_assigned, course.held_when_fetched = bool(row[-2]), row[-1]
+    return course
+
+
+def _full_course(user: User, pk: int, *, with_clinic: bool) -> Course | None:
+    related = ["client", "therapist__therapist_profile"]
+    if with_clinic:
+        related += ["client__clinic", "clinic"]
+    # No ORDER BY: the primary key picks one row, and ordering costs compile time.
+    assigned, held = _fetch_sql()
+    found = list(
+        Course.objects.filter(clinic_id=user.clinic_id, pk=pk)
+        .select_related(*related)
+        .annotate(
+            viewer_is_assigned=RawSQL(assigned, (user.pk,), output_field=BooleanField()),
+            held_when_fetched=RawSQL(
+                held, (SessionNote.Attendance.ATTENDED,), output_field=IntegerField()
+            ),
+        )
+        .order_by()[:1]
+    )
+    return found[0] if found else None
 
 
 def _visible_course(actor: Actor, pk: int, *, lean: bool = False) -> tuple[Course, str]:
@@ -80,28 +147,10 @@ def _visible_course(actor: Actor, pk: int, *, lean: bool = False) -> tuple[Cours
     # The clinic is the actor's own (the filter says so): reuse the user's clinic when it is
     # already loaded (the time-zone middleware loads it) instead of joining it twice.
     clinic = user.clinic if User.clinic.is_cached(user) else None
-    related = ["client"] + ([] if lean else ["therapist__therapist_profile"])
-    if clinic is None:
-        related += ["client__clinic", "clinic"]
-    # Fewer columns to compile and convert (when the clinic need not be joined).
-    lean = lean and clinic is not None
-    # No ORDER BY: the primary key picks one row, and ordering costs compile time.
-    # Whether the viewer is assigned to the client comes with the course (one query less
-    # per request: the rules would otherwise ask the link table separately).
-    assigned, held = _fetch_sql()
-    courses = (
-        Course.objects.filter(clinic_id=user.clinic_id, pk=pk)
-        .select_related(*related)
-        .annotate(
-            viewer_is_assigned=RawSQL(assigned, (user.pk,), output_field=BooleanField()),
-            held_when_fetched=RawSQL(
-                held, (SessionNote.Attendance.ATTENDED,), output_field=IntegerField()
-            ),
-        )
-        .order_by()
-    )
-    found = list((courses.only(*_LEAN_FIELDS) if lean else courses)[:1])
-    course = found[0] if found else None
+    if lean and clinic is not None:
+        course = _lean_course(user, pk)
+    else:
+        course = _full_course(user, pk, with_clinic=clinic is None)
     if course is None:
         raise Http404
     remember_assignment(course.client, user, bool(course.viewer_is_assigned))

@@ -119,3 +119,22 @@ def test_a_submission_costs_a_fixed_small_number_of_queries(cast: Cast) -> None:
     # Session, user and clinic (every page), the course (with the care-team check and the
     # sessions held), the three inserts and the session's update.
     assert len(statements) <= 8, "\n".join(sql[:120] for sql in statements)
+
+
+def test_the_handover_pages_read_the_course_and_client_once(cast: Cast) -> None:
+    """The course comes lean (only what the rules, the form and scoring read): a field
+    missing from that list would load with a query of its own, and this would notice."""
+    course = open_course(cast)
+    browser = cast.http("therapist")
+    risky = PHQ9 | {"item_9": "2"}
+    for send in (
+        lambda: browser.get(_give(course)),
+        lambda: browser.post(_give(course), PHQ9 | {"key": uuid.uuid4().hex}),
+        lambda: browser.post(_give(course), PHQ9 | {"item_3": "9", "key": uuid.uuid4().hex}),
+        lambda: browser.post(_give(course), risky | {"key": uuid.uuid4().hex}),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            assert send().status_code in (200, 400)
+        reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+        assert sum('FROM "courses_course"' in sql for sql in reads) == 1, reads
+        assert not any('FROM "clients_client"' in sql for sql in reads), reads
