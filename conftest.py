@@ -47,7 +47,12 @@ def ensure_cast() -> Cast:
     users = {role: User.objects.get(email=email) for role, email in DEMO_EMAILS.items()}
     other = Clinic.objects.filter(name="Lakeshore Counselling").first()
     if other is None:
-        other = Clinic.objects.create(name="Lakeshore Counselling", time_zone="America/Vancouver")
+        other = Clinic.objects.create(
+            name="Lakeshore Counselling",
+            time_zone="America/Vancouver",
+            # Two-step sign-in has its own tests (iptcare/accounts/tests/test_two_factor.py).
+            require_staff_two_factor=False,
+        )
         User.objects.create_user(
             email="admin@lakeshore.test",
             password="another-clinic-pw",

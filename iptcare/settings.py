@@ -7,6 +7,7 @@ or ALLOWED_HOSTS fails loudly at start-up rather than running unsafely.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -86,6 +87,10 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "csp",
     "django_q",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "iptcare.core",
     "iptcare.accounts",
     "iptcare.clinic",
@@ -108,12 +113,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "iptcare.core.middleware.ClinicTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "iptcare.accounts.middleware.StaffIdleTimeoutMiddleware",
+    "iptcare.accounts.middleware.StaffTwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login attempt.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "iptcare.urls"
@@ -157,6 +166,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out login before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -177,6 +188,25 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home:index"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+
+# Failed logins (django-axes): five wrong passwords for one email from one address lock
+# that pair out for 15 minutes; a success clears the count. Behind a reverse proxy, set
+# AXES_PROXY_COUNT so the client's address is read from X-Forwarded-For.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_FORM_FIELD = "username"  # the login form's field (it holds the email)
+AXES_USERNAME_CALLABLE = "iptcare.accounts.forms.lockout_username"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
+AXES_VERBOSE = False
+
+# Two-step sign-in for staff (django-otp): an authenticator app's six-digit codes (TOTP),
+# plus single-use backup codes. The issuer is what the app shows beside the code.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "IPTCare") or "IPTCare"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 INVITATION_VALID_DAYS = 7
 # Used to build links in emails (invitations, password resets from background jobs).
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000") or ""
@@ -252,5 +282,7 @@ LOGGING = {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "django-q": {"level": env_str("Q_LOG_LEVEL", "WARNING")},
+        # Failed logins and lockouts are warnings (emails masked); successes are not news.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -44,6 +44,13 @@ FOUNDATION: dict[str, Expectation] = {
     "accounts:password_reset_confirm": anyone(200),
     "accounts:password_reset_complete": anyone(200),
     "accounts:invitation_accept": anyone(410),
+    "accounts:two_factor": logged_in(staff_page),
+    "accounts:two_factor_setup": logged_in(staff_page),
+    # Nobody in the demo uses two-step sign-in: there is no second step, so on to home.
+    "accounts:two_factor_verify": logged_in(lambda role: 302 if role in STAFF else 403),
+    "accounts:two_factor_backup_codes": logged_in(lambda role: 405),
+    "accounts:two_factor_off": logged_in(lambda role: 405),
+    "clinic:staff_two_factor_reset": logged_in(lambda role: 405),
     "home:index": logged_in(lambda role: 302 if role in CLIENTS else 200),
     "clients:list": logged_in(staff_page),
     "clients:create": logged_in(admin_page),
@@ -72,6 +79,7 @@ FOUNDATION_KWARGS: dict[str, Callable[[Cast, str], object]] = {
     "client_id": lambda cast, target: cast.clients[target].pk,
     "uidb64": lambda cast, target: "MQ",
     "token": lambda cast, target: "not-a-real-token",
+    "user_id": lambda cast, target: cast.users["therapist"].pk,
 }
 
 

@@ -74,3 +74,36 @@ class StaffInviteForm(forms.Form):
                     "registration_number", "A registered therapist needs a registration number."
                 )
         return data
+
+
+class SignInCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The six-digit code from your authenticator app, or one of your backup codes.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "spellcheck": "false"}
+        ),
+    )
+
+
+class NewAuthenticatorCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code from the app",
+        max_length=10,
+        help_text="Six digits; the app shows a new one every 30 seconds.",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*"}
+        ),
+    )
+
+
+class TwoFactorResetForm(forms.Form):
+    reason = forms.CharField(label="Why", max_length=200, min_length=5)
+
+
+def lockout_username(request, credentials: dict | None) -> str:  # type: ignore[no-untyped-def]
+    """The email django-axes counts failures against, as the login form cleans it, so that
+    "Name@Clinic.ca" and "name@clinic.ca" share one count."""
+    source = credentials if credentials else getattr(request, "POST", {})
+    return str((source or {}).get("username") or "").strip().lower()

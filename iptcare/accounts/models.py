@@ -43,6 +43,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_therapist = models.BooleanField(default=False)
     is_supervisor = models.BooleanField(default=False)
     is_client = models.BooleanField(default=False)
+    # Kept beside the devices (django-otp) so that every request can tell, without a
+    # query, whether this person must enter a code after their password.
+    two_factor_enabled = models.BooleanField("two-step sign-in", default=False, editable=False)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="Django admin site access (unused).")
     date_joined = models.DateTimeField(default=timezone.now)

@@ -12,6 +12,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django_otp import devices_for_user
+from django_otp.models import Device
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from iptcare.accounts.models import Invitation, User, hash_token
 from iptcare.audit.services import Actor, access_record
@@ -171,3 +175,138 @@ def client_portal_invite(*, actor: Actor, client: Client) -> tuple[Invitation, s
         client.user = user
         client.save(update_fields=["user", "updated_at"])
     return invitation_create(actor=actor, user=user)
+
+
+# --- Two-step sign-in (django-otp) ---------------------------------------------------------
+
+BACKUP_CODE_COUNT = 10
+
+
+class TwoFactorError(ValueError):
+    """A code that was refused, or a change that is not allowed; the message says why."""
+
+
+def _clean_code(code: str) -> str:
+    # People type codes with spaces or dashes ("123 456", "abcd-efgh").
+    return "".join(ch for ch in (code or "") if ch.isalnum()).lower()
+
+
+def _refused(device: Device) -> TwoFactorError | None:
+    """The waiting message while django-otp throttles a device after wrong codes."""
+    allowed, data = device.verify_is_allowed()
+    if allowed:
+        return None
+    until = (data or {}).get("locked_until")
+    seconds = max(1, int((until - timezone.now()).total_seconds())) if until else 60
+    return TwoFactorError(
+        f"Too many wrong codes. Wait {seconds} second{'s' if seconds != 1 else ''} and try again."
+    )
+
+
+def two_factor_pending_device(user: User) -> TOTPDevice:
+    """The authenticator being set up: made on first call and kept until it is confirmed,
+    so reloading the page shows the same QR code."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+    return device
+
+
+def _backup_codes_replace(user: User) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    device = StaticDevice.objects.create(user=user, name="Backup codes", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    return codes
+
+
+def two_factor_confirm(*, actor: Actor, device: TOTPDevice, code: str) -> list[str]:
+    """Turn two-step sign-in on with the first code from the new authenticator. Returns
+    the backup codes, which are shown once. Any earlier authenticator stops working."""
+    code = _clean_code(code)
+    if len(code) != 6 or not code.isdigit():
+        raise TwoFactorError("Enter the six-digit code your authenticator app shows.")
+    refused = _refused(device)
+    if refused is not None:
+        raise refused
+    # Outside the transaction below: a wrong code's throttling count must be kept.
+    if not device.verify_token(code):
+        raise TwoFactorError(
+            "That code does not match. Check that your phone's clock is right and enter "
+            "the newest code."
+        )
+    return _two_factor_turn_on(actor=actor, device=device)
+
+
+@transaction.atomic
+def _two_factor_turn_on(*, actor: Actor, device: TOTPDevice) -> list[str]:
+    user = device.user
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    TOTPDevice.objects.filter(pk=device.pk).update(confirmed=True)
+    device.confirmed = True
+    codes = _backup_codes_replace(user)
+    User.objects.filter(pk=user.pk).update(two_factor_enabled=True)
+    user.two_factor_enabled = True
+    access_record(
+        actor=actor, action="update", client=None, target=user, detail="two-step sign-in on"
+    )
+    return codes
+
+
+def two_factor_check(*, user: User, code: str) -> Device:
+    """The device that accepts this code (the authenticator's six digits, or one of the
+    backup codes, which then stops working); TwoFactorError otherwise."""
+    code = _clean_code(code)
+    if not code:
+        raise TwoFactorError("Enter the code from your authenticator app, or a backup code.")
+    kind = TOTPDevice if len(code) == 6 and code.isdigit() else StaticDevice
+    devices = [d for d in devices_for_user(user, confirmed=True) if isinstance(d, kind)]
+    for device in devices:
+        refused = _refused(device)
+        if refused is not None:
+            raise refused
+        if device.verify_token(code):
+            return device
+    if kind is StaticDevice:
+        raise TwoFactorError("That backup code does not match, or it has been used already.")
+    raise TwoFactorError(
+        "That code does not match. Enter the newest code from your authenticator app."
+    )
+
+
+@transaction.atomic
+def two_factor_backup_codes_renew(*, actor: Actor, user: User) -> list[str]:
+    """New backup codes; the old ones stop working."""
+    if not user.two_factor_enabled:
+        raise TwoFactorError("Set up two-step sign-in first.")
+    codes = _backup_codes_replace(user)
+    access_record(actor=actor, action="update", client=None, target=user, detail="new backup codes")
+    return codes
+
+
+@transaction.atomic
+def two_factor_turn_off(*, actor: Actor, user: User, reason: str) -> None:
+    """Remove a person's authenticator and backup codes: by themselves where the clinic
+    does not require two-step sign-in, or by an administrator (a lost phone), who must say
+    why. The person sets it up again at their next sign-in where the clinic requires it."""
+    by_admin = actor.user is not None and actor.user.pk != user.pk
+    if by_admin:
+        admin = actor.user
+        if not (admin.is_clinic_admin and admin.clinic_id == user.clinic_id):
+            raise TwoFactorError("Only an administrator of this clinic can reset it.")
+        if len(reason.strip()) < 5:
+            raise TwoFactorError("Say why (at least 5 characters), e.g. “lost phone”.")
+    elif user.clinic is not None and user.clinic.require_staff_two_factor:
+        raise TwoFactorError("Your clinic requires two-step sign-in for staff.")
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    User.objects.filter(pk=user.pk).update(two_factor_enabled=False)
+    user.two_factor_enabled = False
+    detail = "two-step sign-in reset by an administrator: " if by_admin else "two-step sign-in off"
+    access_record(
+        actor=actor,
+        action="update",
+        client=None,
+        target=user,
+        detail=(detail + reason.strip()) if by_admin else detail,
+    )

@@ -247,6 +247,9 @@ def demo_load() -> DemoReport:
             email="hello@demo.iptcare.test",
             time_zone="America/Toronto",
             fourth_focus_area_label="Interpersonal sensitivity",
+            # The demo's staff log in with a password alone (README); a real clinic keeps
+            # two-step sign-in on (Clinic settings).
+            require_staff_two_factor=False,
         )
         report.created.append("clinic")
     users: dict[str, User] = {}

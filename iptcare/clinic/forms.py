@@ -14,6 +14,7 @@ class ClinicSettingsForm(forms.ModelForm):
             "time_zone",
             "crisis_resources",
             "fourth_focus_area_label",
+            "require_staff_two_factor",
         ]
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),

@@ -38,6 +38,13 @@ class Clinic(models.Model):
         help_text="Your clinic's name for the fourth IPT focus area, e.g. "
         "“Interpersonal sensitivity”.",
     )
+    require_staff_two_factor = models.BooleanField(
+        "staff must use two-step sign-in",
+        default=True,
+        help_text="Therapists, supervisors and administrators enter a code from an "
+        "authenticator app after their password. Strongly recommended: staff see "
+        "clinical records.",
+    )
     # Chart numbers are handed out from this counter inside a locked transaction.
     next_chart_number = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

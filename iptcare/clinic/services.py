@@ -13,6 +13,7 @@ SETTINGS_FIELDS = (
     "time_zone",
     "crisis_resources",
     "fourth_focus_area_label",
+    "require_staff_two_factor",
 )
 
 

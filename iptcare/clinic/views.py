@@ -4,10 +4,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
-from iptcare.accounts.forms import StaffInviteForm
-from iptcare.accounts.services import InvitationError, staff_invite
+from iptcare.accounts.forms import StaffInviteForm, TwoFactorResetForm
+from iptcare.accounts.services import (
+    InvitationError,
+    TwoFactorError,
+    staff_invite,
+    two_factor_turn_off,
+)
 from iptcare.audit.services import actor_from_request
 from iptcare.clinic import selectors, services
 from iptcare.clinic.forms import ClinicSettingsForm
@@ -45,6 +51,37 @@ def staff_invite_view(request: HttpRequest) -> HttpResponse:
             )
             return redirect("clinic:staff")
     return render(request, "clinic/staff_invite.html", {"form": form})
+
+
+@login_required
+@require_POST
+def staff_two_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
+    """A staff member lost their phone: remove their authenticator so they can link a new
+    one at their next sign-in. The reason is recorded in the audit log."""
+    _require_admin(request)
+    person = get_object_or_404(
+        selectors.staff_of(request.user.clinic_id),  # type: ignore[union-attr]
+        pk=user_id,
+    )
+    form = TwoFactorResetForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why you are resetting it (at least 5 characters).")
+        return redirect("clinic:staff")
+    try:
+        two_factor_turn_off(
+            actor=actor_from_request(request, "administrator"),
+            user=person,
+            reason=form.cleaned_data["reason"],
+        )
+    except TwoFactorError as problem:
+        messages.error(request, str(problem))
+    else:
+        messages.success(
+            request,
+            f"Two-step sign-in reset for {person.full_name}: they link a new phone at their "
+            "next sign-in.",
+        )
+    return redirect("clinic:staff")
 
 
 @login_required

@@ -4,11 +4,13 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
+from iptcare.accounts.middleware import two_factor_step_for
+
 
 def _nav_for(user) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     items: list[tuple[str, str]] = []
-    if not user.is_authenticated:
-        return items
+    if not user.is_authenticated or two_factor_step_for(user) is not None:
+        return items  # no way round the sign-in's second step
     if user.is_client:
         return [
             ("Home", reverse("portal:home")),
