@@ -187,6 +187,22 @@ def timeline_events(course: Course) -> list[LifeEvent]:
     )
 
 
+def taken_off_timeline(course: Course) -> tuple[list[LifeEvent], list[Episode]]:
+    """Archived events and episodes, kept in the record and restorable (two queries)."""
+    return (
+        list(
+            LifeEvent.objects.filter(course=course, archived_at__isnull=False).order_by(
+                "starts_on", "pk"
+            )
+        ),
+        list(
+            Episode.objects.filter(course=course, archived_at__isnull=False).order_by(
+                "starts_on", "pk"
+            )
+        ),
+    )
+
+
 def episodes(course: Course) -> list[Episode]:
     return list(Episode.objects.filter(course=course, archived_at__isnull=True))
 

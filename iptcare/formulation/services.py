@@ -414,6 +414,11 @@ def event_archive(*, actor: Actor, event: LifeEvent) -> LifeEvent:
     return _set_archived(actor, LifeEvent, event, archived=True)
 
 
+@transaction.atomic
+def event_restore(*, actor: Actor, event: LifeEvent) -> LifeEvent:
+    return _set_archived(actor, LifeEvent, event, archived=False)
+
+
 def _check_episode(episode: Episode) -> None:
     _check_not_future(episode.starts_on, "starts_on", "The onset")
     _check_order(episode.starts_on, episode.ends_on)
@@ -466,6 +471,13 @@ def episode_update(
 @transaction.atomic
 def episode_archive(*, actor: Actor, episode: Episode) -> Episode:
     return _set_archived(actor, Episode, episode, archived=True, is_current=False)
+
+
+@transaction.atomic
+def episode_restore(*, actor: Actor, episode: Episode) -> Episode:
+    """Back on the timeline as an earlier episode: which one is current stays as it is
+    (mark it current from its page)."""
+    return _set_archived(actor, Episode, episode, archived=False)
 
 
 # --- Focus areas and formulation -----------------------------------------------------------

@@ -327,6 +327,7 @@ def timeline(request: HttpRequest, course_id: int) -> HttpResponse:
     course = _course(request, course_id)
     events = selectors.timeline_events(course)
     episodes = selectors.episodes(course)
+    archived_events, archived_episodes = selectors.taken_off_timeline(course)
     # Adolescents (IPT-A) are measured with the PHQ-A; both are scored 0-27.
     code, score_name = ("phqa", "PHQ-A") if course.protocol == "ipt_a" else ("phq9", "PHQ-9")
     scores = selectors.symptom_scores(course, code)
@@ -348,6 +349,8 @@ def timeline(request: HttpRequest, course_id: int) -> HttpResponse:
         chart=chart,
         onset=next((p.starts_on for p in episodes if p.is_current), None),
         can_change=_can_change(request, course),
+        archived_events=archived_events,
+        archived_episodes=archived_episodes,
     )
 
 
@@ -392,8 +395,14 @@ def event_edit(request: HttpRequest, course_id: int, event_id: int) -> HttpRespo
 def event_archive(request: HttpRequest, course_id: int, event_id: int) -> HttpResponse:
     course = _course(request, course_id, change=True)
     event = _one(LifeEvent, course, event_id)
-    services.event_archive(actor=_actor(request, course), event=event)
-    messages.success(request, f"“{event.label}” taken off the timeline (kept in the record).")
+    if request.POST.get("restore"):
+        services.event_restore(actor=_actor(request, course), event=event)
+        messages.success(request, f"“{event.label}” is back on the timeline.")
+    else:
+        services.event_archive(actor=_actor(request, course), event=event)
+        messages.success(
+            request, f"“{event.label}” taken off the timeline (kept in the record; restorable)."
+        )
     return redirect("formulation:timeline", course_id=course.pk)
 
 
@@ -432,8 +441,14 @@ def episode_edit(request: HttpRequest, course_id: int, episode_id: int) -> HttpR
 def episode_archive(request: HttpRequest, course_id: int, episode_id: int) -> HttpResponse:
     course = _course(request, course_id, change=True)
     episode = _one(Episode, course, episode_id)
-    services.episode_archive(actor=_actor(request, course), episode=episode)
-    messages.success(request, "Episode taken off the timeline (kept in the record).")
+    if request.POST.get("restore"):
+        services.episode_restore(actor=_actor(request, course), episode=episode)
+        messages.success(request, "Episode back on the timeline, as an earlier episode.")
+    else:
+        services.episode_archive(actor=_actor(request, course), episode=episode)
+        messages.success(
+            request, "Episode taken off the timeline (kept in the record; restorable)."
+        )
     return redirect("formulation:timeline", course_id=course.pk)
 
 

@@ -342,3 +342,41 @@ def test_the_inventory_page_shows_the_clients_suggestions(cast: Cast, course: Co
     )
     body = cast.http("therapist").get(_url("inventory", course)).content.decode()
     assert "Zanele" in body
+
+
+def test_an_event_and_an_episode_taken_off_the_timeline_can_be_put_back(
+    cast: Cast, course: Course
+) -> None:
+    from iptcare.audit.models import AccessEntry
+    from iptcare.formulation.models import Episode, LifeEvent
+
+    event = LifeEvent.objects.filter(course=course, archived_at__isnull=True).first()
+    episode = Episode.objects.filter(course=course, archived_at__isnull=True).first()
+    assert event is not None and episode is not None, "the demo timeline has both"
+    therapist = cast.http("therapist")
+    archive_event = _url("event_archive", course, event_id=event.pk)
+    archive_episode = _url("episode_archive", course, episode_id=episode.pk)
+    therapist.post(archive_event)
+    therapist.post(archive_episode)
+    page = therapist.get(_url("timeline", course)).content.decode()
+    assert "Taken off the timeline" in page and event.label in page
+    # Someone outside the care team finds nothing to put back.
+    supervisor = cast.http("supervisor")
+    assert supervisor.post(archive_event, {"restore": "1"}).status_code == 404
+    therapist.post(archive_event, {"restore": "1"})
+    therapist.post(archive_episode, {"restore": "1"})
+    event.refresh_from_db()
+    episode.refresh_from_db()
+    assert event.archived_at is None and episode.archived_at is None
+    assert (
+        not episode.is_current
+        or Episode.objects.filter(course=course, is_current=True).count() == 1
+    )
+    restored = AccessEntry.objects.filter(
+        action="restore", object_id__in=[str(event.pk), str(episode.pk)]
+    )
+    assert restored.count() == 2
+    # Putting back what is already there changes nothing.
+    therapist.post(archive_event, {"restore": "1"})
+    assert AccessEntry.objects.filter(action="restore", object_id=str(event.pk)).count() == 1
+    assert "Taken off the timeline" not in therapist.get(_url("timeline", course)).content.decode()
