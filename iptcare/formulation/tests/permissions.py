@@ -21,7 +21,7 @@ from iptcare.formulation.models import (
     LifeEvent,
     RolePlay,
 )
-from tests.matrix import Expectation, logged_in, record_page
+from tests.matrix import Expectation, api_record, logged_in, record_page
 
 READ = record_page(on_team=200)
 CREATE = record_page(on_team=403, treating=200)
@@ -61,6 +61,9 @@ EXPECTED: dict[str, Expectation] = {
     "formulation:homework_create": CREATE,
     "formulation:homework_edit": READ,
     "formulation:termination": READ,
+    "api:inventory_get": api_record(on_team=200, admin=404),
+    "api:timeline_get": api_record(on_team=200, admin=404),
+    "api:formulation_get": api_record(on_team=200, admin=404),
 }
 
 

@@ -6,7 +6,14 @@ from collections.abc import Callable
 
 from conftest import Cast
 from iptcare.measures.models import QuestionnaireResponse, RiskFlag
-from tests.matrix import Expectation, admin_page, client_page, logged_in, record_page
+from tests.matrix import (
+    Expectation,
+    admin_page,
+    api_record,
+    client_page,
+    logged_in,
+    record_page,
+)
 
 EXPECTED: dict[str, Expectation] = {
     "measures:my": logged_in(client_page),
@@ -18,6 +25,9 @@ EXPECTED: dict[str, Expectation] = {
     "measures:response": record_page(on_team=200),
     "measures:flag": record_page(on_team=200),
     "measures:instruments": logged_in(admin_page),
+    "api:measures_responses": api_record(on_team=200, admin=404),
+    "api:measures_response": api_record(on_team=200, admin=404),
+    "api:measures_flags": api_record(on_team=200, admin=404),
 }
 
 
