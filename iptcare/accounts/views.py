@@ -89,7 +89,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         try:
             device = services.two_factor_check(user=user, code=form.cleaned_data["code"])  # type: ignore[arg-type]
         except TwoFactorError as problem:
-            form.add_error("code", str(problem))
+            form.add_error(None, str(problem))  # one field: the message leads
         else:
             otp_login(request, device)
             return redirect(_next_url(request))
