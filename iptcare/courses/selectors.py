@@ -465,3 +465,17 @@ def course_overview(course: Course) -> CourseOverview:
         marker_percent=marker,
         held_percent=held,
     )
+
+
+def notes_awaiting_cosignature(supervisor: User) -> list[SessionNote]:
+    """Practicum students' signed notes that wait for this supervisor, oldest first: until
+    co-signed they are not final (one query)."""
+    return list(
+        SessionNote.objects.filter(
+            clinic_id=supervisor.clinic_id,
+            status=SessionNote.Status.AWAITING_COSIGNATURE,
+            author__therapist_profile__supervisor=supervisor,
+        )
+        .select_related("course__client", "author")
+        .order_by("signed_at", "pk")
+    )

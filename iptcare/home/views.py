@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 
 from iptcare.audit.selectors import recent_entries
 from iptcare.clinic.selectors import clinic_overview, supervisees_of
+from iptcare.courses.selectors import notes_awaiting_cosignature
 from iptcare.home.selectors import (
     DEFAULT_SORT,
     SORTS,
@@ -38,6 +39,7 @@ def index(request: HttpRequest) -> HttpResponse:
         )
     if user.is_supervisor:  # type: ignore[union-attr]
         context["supervisees"] = supervisees_of(user)  # type: ignore[arg-type]
+        context["to_cosign"] = notes_awaiting_cosignature(user)  # type: ignore[arg-type]
         context["supervision_flags"] = open_flags_for_supervisor(user)  # type: ignore[arg-type]
         rows = caseload_rows(supervisees_clients(user), clinic_id=user.clinic_id)  # type: ignore[union-attr]
         context["not_on_track"] = [row for row in rows if row.not_on_track]

@@ -248,6 +248,38 @@ def test_a_supervisor_cosigns_from_the_note_page(cast: Cast) -> None:
     assert SessionNote.objects.get(pk=waiting.pk).status == "final"
 
 
+def test_the_supervisor_s_home_lists_the_notes_waiting_for_their_cosignature(cast: Cast) -> None:
+    ben = Course.objects.get(client=cast.clients["student_client"])
+    waiting = ben.notes.get(status="awaiting_cosignature")
+    link = f"/courses/{ben.pk}/notes/{waiting.pk}/"
+    home = cast.http("supervisor").get("/home/").content.decode()
+    assert "Notes waiting for your co-signature (1)" in home and link in home
+    # Nobody else's queue: not another supervisor's, not the student's own home.
+    assert link not in cast.http("student").get("/home/").content.decode()
+    cast.http("supervisor").post(link + "cosign/")
+    home = cast.http("supervisor").get("/home/").content.decode()
+    assert link not in home and "Nothing waiting" in home
+
+
+def test_the_cosignature_queue_costs_one_query_however_long(cast: Cast) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from iptcare.courses.selectors import notes_awaiting_cosignature
+
+    supervisor = cast.users["supervisor"]
+    ben = Course.objects.get(client=cast.clients["student_client"])
+    with CaptureQueriesContext(connection) as one:
+        before = notes_awaiting_cosignature(supervisor)
+    for note in ben.notes.exclude(status="awaiting_cosignature")[:3]:
+        SessionNote.objects.filter(pk=note.pk).update(status="awaiting_cosignature")
+    with CaptureQueriesContext(connection) as many:
+        after = notes_awaiting_cosignature(supervisor)
+        names = [(n.course.client.display_name, n.author.full_name) for n in after]
+    assert len(after) > len(before) and len(names) == len(after)
+    assert len(one) == len(many) == 1
+
+
 def test_an_amendment_through_the_page(cast: Cast) -> None:
     course = _jordan(cast)
     note = course.notes.filter(status="signed").first()
