@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from iptcare.audit.services import actor_from_request
 from iptcare.clients.selectors import caseload_for, client_get_for
+from iptcare.core.parsing import parse_id
 from iptcare.courses import protocols, selectors, services
 from iptcare.courses.forms import (
     AmendmentForm,
@@ -80,9 +81,10 @@ def course_new(request: HttpRequest) -> HttpResponse:
     settings = selectors.clinic_course_settings(user.clinic_id)  # type: ignore[union-attr]
     wanted = request.GET.get("client", "")
     if wanted:
-        if not wanted.isdigit():
+        wanted_id = parse_id(wanted)
+        if wanted_id is None:
             raise Http404
-        client = client_get_for(actor=actor, pk=int(wanted), perm="clients.view_clinical")
+        client = client_get_for(actor=actor, pk=wanted_id, perm="clients.view_clinical")
         if client.pk not in {pk for pk, _ in choices}:
             raise PermissionDenied
         initial["client"] = client.pk

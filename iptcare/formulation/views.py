@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from iptcare.audit.services import Actor, actor_from_request
 from iptcare.clients.rules import acting_role
+from iptcare.core.parsing import parse_id
 from iptcare.courses.models import Course
 from iptcare.courses.protocols import Phase
 from iptcare.courses.selectors import course_get_for, course_position
@@ -880,14 +881,12 @@ def portal_homework(request: HttpRequest) -> HttpResponse:
     failed_task_id = None
     if request.method == "POST":
         report_form = forms.PracticeReportForm(request.POST)
-        task_id = request.POST.get("task", "")
+        task_id = parse_id(request.POST.get("task"))
         task = (
-            HomeworkTask.objects.filter(
-                course__client=client, visible_to_client=True, pk=int(task_id)
-            )
+            HomeworkTask.objects.filter(course__client=client, visible_to_client=True, pk=task_id)
             .select_related("course__client")
             .first()
-            if task_id.isdigit() and len(task_id) < 18
+            if task_id is not None
             else None
         )
         if task is None:

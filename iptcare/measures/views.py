@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from iptcare.accounts.models import Role
 from iptcare.audit.services import Actor, actor_from_request
 from iptcare.clients.selectors import own_record_for
+from iptcare.core.parsing import parse_choice
 from iptcare.courses.models import Course
 from iptcare.courses.selectors import (
     course_access_record,
@@ -119,8 +120,8 @@ def _parse(
             answers.append(None)
         elif raw == NOT_APPLICABLE and item.not_applicable:
             answers.append(NOT_APPLICABLE)
-        elif raw.isdigit() and int(raw) < len(item.options):
-            answers.append(int(raw))
+        elif (position := parse_choice(raw, len(item.options))) is not None:
+            answers.append(position)
         else:
             errors[name] = "Choose one of the answers shown."
             answers.append(None)
@@ -132,8 +133,10 @@ def _parse(
             extras[extra.key] = None
         elif extra.kind == "yes_no" and raw in ("yes", "no"):
             extras[extra.key] = raw == "yes"
-        elif extra.kind == "choice" and raw.isdigit() and int(raw) < len(extra.options):
-            extras[extra.key] = int(raw)
+        elif (
+            extra.kind == "choice" and (chosen := parse_choice(raw, len(extra.options))) is not None
+        ):
+            extras[extra.key] = chosen
         else:
             errors[name] = "Choose one of the answers shown."
     return answers, extras, errors

@@ -23,6 +23,7 @@ from iptcare.audit.services import actor_from_request
 from iptcare.clients.models import Client
 from iptcare.clients.selectors import client_get_for, clients_visible_to, own_record_for
 from iptcare.clinic.models import Clinic
+from iptcare.core.parsing import parse_id
 from iptcare.scheduling import selectors, services
 from iptcare.scheduling.calendars import appointment_ics, therapist_feed_ics
 from iptcare.scheduling.forms import (
@@ -73,8 +74,7 @@ def _render(
 
 
 def _int_param(request: HttpRequest, name: str) -> int | None:
-    value = request.GET.get(name) or request.POST.get(name) or ""
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return parse_id(request.GET.get(name) or request.POST.get(name))
 
 
 def _local_today(clinic: Clinic) -> date:
