@@ -6,9 +6,10 @@ from django import forms
 
 from iptcare.accounts.models import User
 from iptcare.clients.models import Client
+from iptcare.core.forms import LimitedForm, LimitedModelForm
 
 
-class ClientForm(forms.ModelForm):
+class ClientForm(LimitedModelForm):
     therapists = forms.ModelMultipleChoiceField(
         queryset=User.objects.none(),
         required=False,
@@ -61,7 +62,7 @@ class ClientForm(forms.ModelForm):
         return self.cleaned_data["email"].strip().lower()
 
 
-class BreakGlassForm(forms.Form):
+class BreakGlassForm(LimitedForm):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         min_length=10,

@@ -1,9 +1,10 @@
 from django import forms
 
 from iptcare.clinic.models import Clinic
+from iptcare.core.forms import LimitedModelForm
 
 
-class ClinicSettingsForm(forms.ModelForm):
+class ClinicSettingsForm(LimitedModelForm):
     class Meta:
         model = Clinic
         fields = [

@@ -2,13 +2,14 @@ from __future__ import annotations
 
 from django import forms
 
+from iptcare.core.forms import VERSION_MAX, LimitedForm
 from iptcare.courses import protocols
 from iptcare.courses.models import ClinicCourseSettings, Course, SessionNote
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class CourseOpenForm(forms.Form):
+class CourseOpenForm(LimitedForm):
     client = forms.TypedChoiceField(coerce=int, label="Client")
     protocol = forms.ChoiceField(
         choices=[(p.code, p.name) for p in protocols.available_protocols()],
@@ -31,8 +32,8 @@ class CourseOpenForm(forms.Form):
         self.fields["planned_sessions"].help_text = planned_help
 
 
-class VersionedForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+class VersionedForm(LimitedForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=VERSION_MAX)
 
 
 class CourseExtendForm(VersionedForm):
@@ -60,7 +61,7 @@ class CourseEndForm(VersionedForm):
     )
 
 
-class NoteOpenForm(forms.Form):
+class NoteOpenForm(LimitedForm):
     date = forms.DateField(label="Session date", widget=DATE)
     attendance = forms.ChoiceField(
         choices=SessionNote.Attendance.choices, initial="attended", widget=forms.RadioSelect
@@ -126,7 +127,7 @@ class NoteForm(VersionedForm):
         return {k: v for k, v in self.cleaned_data.items() if k != "version"}
 
 
-class AmendmentForm(forms.Form):
+class AmendmentForm(LimitedForm):
     text = forms.CharField(
         label="Amendment",
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from iptcare.core.forms import VERSION_MAX, LimitedForm, LimitedModelForm
 from iptcare.courses.models import Course
 from iptcare.formulation.catalogue import FocusArea
 from iptcare.formulation.models import (
@@ -47,10 +48,12 @@ def _inventory_choices(course: Course) -> Any:
     return InventoryPerson.objects.filter(course=course, archived_at__isnull=True)
 
 
-class VersionedForm(forms.ModelForm):
+class VersionedForm(LimitedModelForm):
     """Carries the version the person started from, to catch edits made meanwhile."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, max_value=VERSION_MAX
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -95,7 +98,7 @@ class PersonForm(VersionedForm):
         }
 
 
-class SnapshotForm(forms.Form):
+class SnapshotForm(LimitedForm):
     kind = forms.ChoiceField(choices=InventorySnapshot.Kind.choices, label="Snapshot of")
 
 
@@ -267,7 +270,7 @@ class RoleDisputeForm(WorkspaceForm):
         labels = {"other_person": "The other person (from the inventory)"}
 
 
-class StageForm(forms.Form):
+class StageForm(LimitedForm):
     stage = forms.ChoiceField(choices=RoleDisputeWork.Stage.choices)
     changed_on = forms.DateField(widget=DATE, label="Since")
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -375,7 +378,7 @@ class AnalysisForm(VersionedForm):
         field.queryset = _inventory_choices(course)
 
 
-class TurnForm(forms.Form):
+class TurnForm(LimitedForm):
     speaker = forms.CharField(max_length=80, required=False, label="Who")
     said = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Said or did"
@@ -411,7 +414,7 @@ class HomeworkForm(VersionedForm):
         widgets = {"text": TEXT, "outcome": TEXT}
 
 
-class PracticeReportForm(forms.Form):
+class PracticeReportForm(LimitedForm):
     what_happened = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), max_length=4000, label="What happened"
     )

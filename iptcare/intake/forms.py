@@ -6,6 +6,7 @@ from datetime import date
 from django import forms
 
 from iptcare.accounts.models import User
+from iptcare.core.forms import LimitedForm, LimitedModelForm
 from iptcare.intake import content
 from iptcare.intake.models import IntakeRequest, PublicSite, SelfReflection
 from iptcare.intake.services import LOGO_MAX_BYTES
@@ -20,7 +21,7 @@ def _clean_phone(value: str) -> str:
     return value
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(LimitedForm):
     """The public "get in touch" form. `website` is a honeypot: people never see it."""
 
     full_name = forms.CharField(label="Your name", max_length=200)
@@ -133,7 +134,7 @@ class IntakeForm(forms.Form):
         return data
 
 
-class StatusForm(forms.Form):
+class StatusForm(LimitedForm):
     to_status = forms.ChoiceField(label="New status", choices=IntakeRequest.Status.choices)
     note = forms.CharField(
         label="Note (optional)",
@@ -147,11 +148,11 @@ class StatusForm(forms.Form):
         self.fields["to_status"].choices = allowed  # type: ignore[attr-defined]
 
 
-class NoteForm(forms.Form):
+class NoteForm(LimitedForm):
     note = forms.CharField(label="Note", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ConvertForm(forms.Form):
+class ConvertForm(LimitedForm):
     legal_name = forms.CharField(label="Legal name", max_length=200)
     date_of_birth = forms.DateField(
         label="Date of birth", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -192,7 +193,7 @@ def _therapist_label(user: User) -> str:
     return user.full_name
 
 
-class PublicSiteForm(forms.ModelForm):
+class PublicSiteForm(LimitedModelForm):
     logo_file = forms.FileField(
         label="Logo",
         required=False,
@@ -259,7 +260,7 @@ RATING_CHOICES = [("", "—")] + [
 ]
 
 
-class ReflectionForm(forms.Form):
+class ReflectionForm(LimitedForm):
     mood_situations = forms.CharField(
         label="Which situations change my mood?",
         required=False,

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from iptcare.accounts.models import User
+from iptcare.core.forms import LimitedForm, LimitedModelForm
 from iptcare.scheduling.kinds import KINDS
 from iptcare.scheduling.models import (
     Appointment,
@@ -52,7 +53,7 @@ def _kind_choices(channel: str) -> list[tuple[str, str]]:
     return [(k.code, k.label) for k in KINDS.values() if k.bookable and channel in k.booked_by]
 
 
-class PublicBookingForm(forms.Form):
+class PublicBookingForm(LimitedForm):
     starts_at = SlotField(label="Time")
     name = forms.CharField(
         label="Your name", max_length=200, error_messages={"required": "Tell us your name."}
@@ -76,7 +77,7 @@ class PublicBookingForm(forms.Form):
         return bool(self.data.get("website"))
 
 
-class SlotBookingForm(forms.Form):
+class SlotBookingForm(LimitedForm):
     """Booking in the portal (own therapists, sessions) or by staff (any type)."""
 
     therapist = _TherapistChoice(queryset=User.objects.none(), empty_label=None)
@@ -89,11 +90,11 @@ class SlotBookingForm(forms.Form):
         self.fields["kind"].choices = _kind_choices(channel)  # type: ignore[attr-defined]
 
 
-class RescheduleForm(forms.Form):
+class RescheduleForm(LimitedForm):
     starts_at = SlotField(label="New time")
 
 
-class CancelForm(forms.Form):
+class CancelForm(LimitedForm):
     reason = forms.CharField(
         label="Reason (optional)", max_length=200, required=False, widget=forms.TextInput
     )
@@ -111,7 +112,7 @@ class StaffCancelForm(CancelForm):
     )
 
 
-class MarkForm(forms.Form):
+class MarkForm(LimitedForm):
     outcome = forms.ChoiceField(
         choices=[
             (Appointment.Status.ATTENDED, "Attended"),
@@ -121,7 +122,7 @@ class MarkForm(forms.Form):
     )
 
 
-class AvailabilityForm(forms.Form):
+class AvailabilityForm(LimitedForm):
     weekday = forms.TypedChoiceField(
         label="Day", coerce=int, choices=WeeklyAvailability.Weekday.choices
     )
@@ -141,7 +142,7 @@ class AvailabilityForm(forms.Form):
         return data
 
 
-class TimeOffForm(forms.Form):
+class TimeOffForm(LimitedForm):
     starts_on = forms.DateField(
         label="First day", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -156,7 +157,7 @@ class TimeOffForm(forms.Form):
     )
 
 
-class PaymentForm(forms.Form):
+class PaymentForm(LimitedForm):
     amount = forms.DecimalField(
         max_digits=8,
         decimal_places=2,
@@ -172,7 +173,7 @@ class PaymentForm(forms.Form):
     )
 
 
-class SettingsForm(forms.ModelForm):
+class SettingsForm(LimitedModelForm):
     video_link = forms.URLField(
         required=False,
         assume_scheme="https",
@@ -188,7 +189,7 @@ class SettingsForm(forms.ModelForm):
         }
 
 
-class FeeForm(forms.Form):
+class FeeForm(LimitedForm):
     therapist = _TherapistChoice(queryset=User.objects.none(), empty_label=None)
     kind = forms.ChoiceField(choices=[(k.code, k.label) for k in KINDS.values()], label="Type")
     amount = forms.DecimalField(
