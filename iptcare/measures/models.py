@@ -115,9 +115,22 @@ class QuestionnaireResponse(UndeletableModel):
     pcl5_cluster_rule_met = models.BooleanField(null=True)
     # A double click or a retry sends the same key; the unique constraint stores it once.
     idempotency_key = models.CharField(max_length=64, unique=True)
+    # Set only on rows stored before one response per session was a constraint (two tabs
+    # sending at once): kept, never deleted, and pointing to the session's first response.
+    duplicate_of = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["submitted_at", "pk"]
+        constraints = [
+            # Two tabs or devices each have their own idempotency key; this decides.
+            models.UniqueConstraint(
+                fields=["course", "code", "session_number"],
+                condition=models.Q(duplicate_of__isnull=True),
+                name="one_response_per_session",
+            )
+        ]
         indexes = [
             models.Index(fields=["course", "code", "submitted_at"]),
             models.Index(fields=["client", "code"]),

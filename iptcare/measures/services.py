@@ -112,8 +112,9 @@ def response_submit(
 
     A second call with the same idempotency key (double click, retry) returns the stored
     response and stores nothing: the key's unique constraint decides, so even two racing
-    requests store one. Impossible answers raise `ScoringError`/`MeasureError` and store
-    nothing.
+    requests store one. So does a second send for the same session (two tabs or devices,
+    each with its own key): one response per questionnaire and session, one risk flag.
+    Impossible answers raise `ScoringError`/`MeasureError` and store nothing.
     """
     key = (idempotency_key or "").strip()
     if not 8 <= len(key) <= 64:
@@ -130,13 +131,18 @@ def response_submit(
             administered=administered,
         )
     except IntegrityError:
+        # `_response_store` ran in its own savepoint: nothing of this send is left.
         existing = QuestionnaireResponse.objects.filter(idempotency_key=key).first()
-        if existing is None:
-            raise
-        if existing.course_id != course.pk or existing.code != code:
+        if existing is not None and (existing.course_id != course.pk or existing.code != code):
             raise MeasureError(
                 "The form has expired; please reload the page and answer again."
             ) from None
+        if existing is None:
+            existing = QuestionnaireResponse.objects.filter(
+                course=course, code=code, session_number=session_number, duplicate_of=None
+            ).first()
+        if existing is None:
+            raise
         # Nothing stored, but the stored answer is shown again: that is a read.
         access_record(
             actor=actor,

@@ -65,7 +65,7 @@ def test_reading_answers_through_the_api_is_recorded(cast: Cast) -> None:
     }
 
 
-def test_the_answer_list_costs_the_same_queries_for_2_or_30_answers(cast: Cast) -> None:
+def test_the_answer_list_costs_the_same_queries_for_2_or_16_answers(cast: Cast) -> None:
     course = open_course(cast)
     browser = cast.http("therapist")
     url = f"/api/v1/measures/courses/{course.pk}/responses"
@@ -73,11 +73,11 @@ def test_the_answer_list_costs_the_same_queries_for_2_or_30_answers(cast: Cast) 
         _answer(cast, course, PHQ9, session)
     with CaptureQueriesContext(connection) as few:
         assert len(browser.get(url).json()) == 2
-    for session in range(3, 16):
-        _answer(cast, course, PHQ9, session)
-        _answer(cast, course, [0] * 9, session)
+    # One answer per questionnaire and session: every planned session answered.
+    for session in range(3, 17):
+        _answer(cast, course, PHQ9 if session % 2 else [0] * 9, session)
     with CaptureQueriesContext(connection) as many:
-        assert len(browser.get(url).json()) == 28
+        assert len(browser.get(url).json()) == 16
     assert len(many) == len(few)
 
 

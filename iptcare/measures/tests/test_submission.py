@@ -97,13 +97,14 @@ def test_sending_the_same_form_twice_stores_it_once_and_records_the_second_read(
 
 
 def test_a_submission_costs_a_fixed_small_number_of_queries(cast: Cast) -> None:
-    course = open_course(cast)
+    # A course each: one response per questionnaire and session.
+    warm, course, another = open_course(cast), open_course(cast), open_course(cast)
     browser = cast.http("therapist")
-    browser.post(_give(course), PHQ9 | {"key": uuid.uuid4().hex})  # warm caches
+    browser.post(_give(warm), PHQ9 | {"key": uuid.uuid4().hex})  # warm caches
     with CaptureQueriesContext(connection) as first:
         browser.post(_give(course), PHQ9 | {"key": uuid.uuid4().hex})
     with CaptureQueriesContext(connection) as second:
-        browser.post(_give(course), PHQ9 | {"key": uuid.uuid4().hex})
+        browser.post(_give(another), PHQ9 | {"key": uuid.uuid4().hex})
     # Django logs an executemany as "9 times: INSERT ...".
     statements = [re.sub(r"^\d+ times: ", "", q["sql"]) for q in first.captured_queries]
     statements = [
@@ -124,13 +125,16 @@ def test_a_submission_costs_a_fixed_small_number_of_queries(cast: Cast) -> None:
 def test_the_handover_pages_read_the_course_and_client_once(cast: Cast) -> None:
     """The course comes lean (only what the rules, the form and scoring read): a field
     missing from that list would load with a query of its own, and this would notice."""
-    course = open_course(cast)
+    course, risky_course = open_course(cast), open_course(cast)
     browser = cast.http("therapist")
     risky = PHQ9 | {"item_9": "2"}
     for send in (
         lambda: browser.get(_give(course)),
         lambda: browser.post(_give(course), PHQ9 | {"key": uuid.uuid4().hex}),
         lambda: browser.post(_give(course), PHQ9 | {"item_3": "9", "key": uuid.uuid4().hex}),
+        # One response per session: a risky answer needs a session not yet answered...
+        lambda: browser.post(_give(risky_course), risky | {"key": uuid.uuid4().hex}),
+        # ...and a second send for an answered session is answered with the first.
         lambda: browser.post(_give(course), risky | {"key": uuid.uuid4().hex}),
     ):
         with CaptureQueriesContext(connection) as queries:
