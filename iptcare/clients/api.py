@@ -1,10 +1,11 @@
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from iptcare.audit.services import actor_from_request
 from iptcare.clients.selectors import client_get_for, clients_visible_to
+from iptcare.core.parsing import ID_MAX
 
 router = Router(tags=["clients"])
 
@@ -27,7 +28,7 @@ class ClientOut(ClientSummaryOut):
 
 
 @router.get("", response=list[ClientSummaryOut])
-def list_clients(request, limit: int = 50, offset: int = 0):  # type: ignore[no-untyped-def]
+def list_clients(request, limit: int = 50, offset: int = Query(0, le=ID_MAX)):  # type: ignore[no-untyped-def]
     if not request.auth.is_clinic_staff:
         raise PermissionDenied
     limit = max(1, min(limit, 200))

@@ -15,6 +15,7 @@ from iptcare.clients import services
 from iptcare.clients.forms import BreakGlassForm, ClientForm
 from iptcare.clients.models import Client
 from iptcare.clients.selectors import client_get_for, clients_visible_to
+from iptcare.core.parsing import parse_search
 
 
 def _require_staff(request: HttpRequest) -> None:
@@ -35,7 +36,7 @@ def _client_for(request: HttpRequest, pk: int, perm: str = "clients.view_record"
 def client_list(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
     clients = clients_visible_to(request.user).prefetch_related("therapists")  # type: ignore[arg-type]
-    query = request.GET.get("q", "").strip()[:100]
+    query = parse_search(request.GET.get("q"))
     status = request.GET.get("status", "")
     if query:
         clients = clients.filter(

@@ -34,3 +34,14 @@ def parse_choice(value: object, count: int) -> int | None:
         return None
     position = int(value)
     return position if position < count else None
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def parse_search(value: object, *, limit: int = 100) -> str:
+    """Words to search for: control characters dropped (PostgreSQL refuses a NUL byte in
+    text, and no name holds one), trimmed, at most `limit` characters."""
+    if not isinstance(value, str):
+        return ""
+    return _CONTROL.sub("", value).strip()[:limit]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from iptcare.core.parsing import ID_MAX, parse_choice, parse_id
+from iptcare.core.parsing import ID_MAX, parse_choice, parse_id, parse_search
 
 
 @pytest.mark.parametrize(
@@ -54,3 +54,10 @@ def test_a_choice_is_a_position_below_the_count() -> None:
     assert parse_choice("3", 4) == 3
     for raw in ["4", "-1", "²", "１", "", " 1", "1.0", "9" * 40, None]:
         assert parse_choice(raw, 4) is None, raw
+
+
+def test_search_words_lose_control_characters_and_are_trimmed() -> None:
+    assert parse_search("  Jor\x00dan\t ") == "Jordan"
+    assert parse_search("\x00") == ""
+    assert parse_search("a" * 300) == "a" * 100
+    assert parse_search(None) == ""
