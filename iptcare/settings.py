@@ -113,6 +113,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in pages, API answers and exports: Cache-Control private, no-store.
+    "iptcare.core.middleware.PrivateCacheMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "iptcare.core.middleware.ClinicTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

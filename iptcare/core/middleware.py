@@ -40,3 +40,27 @@ class ClinicTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class PrivateCacheMiddleware:
+    """Pages and answers for a signed-in person, every API answer and every export are
+    kept by no browser history, back button cache or proxy (shared clinic computers).
+
+    A response that declares itself `public` (the public site's stylesheet and logo) keeps
+    its caching, as do the public pages shown to nobody signed in.
+    """
+
+    HEADER = "private, no-store"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "public" in response.get("Cache-Control", ""):
+            return response
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in or request.path.startswith("/api/"):
+            response["Cache-Control"] = self.HEADER
+        return response
