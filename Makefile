@@ -24,7 +24,8 @@ $(VAR)/secret_key:
 	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 	chmod 600 $@
 
-# The demo runs with DEBUG off over plain HTTP on this machine only.
+# The demo runs with DEBUG off over plain HTTP on this machine only. Stopping it stops the
+# background worker too, and waits for it (it ends within seconds: see iptcare/cli.py).
 run: $(STAMP) $(VAR)/secret_key system-deps
 	@export SECRET_KEY="$$(cat $(VAR)/secret_key)" HTTPS=0 ALLOWED_HOSTS="$(HOST),localhost,127.0.0.1" \
 	  IPTCARE_VAR_DIR="$(VAR)" SITE_URL="http://$(HOST):$(PORT)" \
@@ -33,7 +34,7 @@ run: $(STAMP) $(VAR)/secret_key system-deps
 	$(BIN)/iptcare demo && \
 	echo "Serving IPTCare at http://$(HOST):$(PORT)/  (Ctrl-C to stop)" && \
 	{ $(BIN)/iptcare qcluster >$(VAR)/worker.log 2>&1 & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/gunicorn iptcare.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - --log-level warning; }
 
 system-deps:
