@@ -14,12 +14,30 @@ from collections.abc import Callable
 QCLUSTER_GRACE_SECONDS = 6.0
 
 
+PURE_COMMANDS = {
+    "score": "score one questionnaire's answers (JSON)",
+    "outcome": "classify a course's outcome from first and last scores (JSON)",
+    "suggest-focus": "suggest IPT focus areas from a timeline (JSON)",
+}
+HELP = {"help", "--help", "-h"}
+# Listing commands signs nothing: a placeholder lets Django load our apps' commands before
+# the real key is set (every other command still refuses to run without one).
+HELP_ONLY_SECRET_KEY = "iptcare-help-only-not-a-secret"
+
+
 def _pure_commands() -> dict[str, Callable[[list[str]], int]]:
     # Imported lazily: these need no Django and should start fast.
     from iptcare.formulation.cli import suggest_focus_main
     from iptcare.measures.cli import outcome_main, score_main
 
     return {"score": score_main, "outcome": outcome_main, "suggest-focus": suggest_focus_main}
+
+
+def _print_pure_commands() -> None:
+    print("Our tools (no database or settings needed):")
+    for name, summary in PURE_COMMANDS.items():
+        print(f"    {name:<15}{summary}")
+    print()
 
 
 def _qcluster(args: list[str]) -> int:
@@ -65,9 +83,17 @@ def _end_group(pgid: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv if argv is None else argv)
-    if len(argv) > 1 and argv[1] in {"score", "outcome", "suggest-focus"}:
+    if len(argv) > 1 and argv[1] in PURE_COMMANDS:
         return _pure_commands()[argv[1]](argv[2:])
+    wants_help = len(argv) < 2 or argv[1] in HELP
+    if wants_help and len(argv) > 2 and argv[2] in PURE_COMMANDS:
+        return _pure_commands()[argv[2]](["--help"])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iptcare.settings")
+    if wants_help:
+        if not os.environ.get("SECRET_KEY"):
+            os.environ["SECRET_KEY"] = HELP_ONLY_SECRET_KEY
+        if len(argv) <= 2:
+            _print_pure_commands()
     if len(argv) > 1 and argv[1] == "qcluster":
         return _qcluster(argv[2:])
     from django.core.management import execute_from_command_line
