@@ -104,6 +104,30 @@ def limit_input(form: forms.BaseForm) -> None:
             _guard_ids(field)
 
 
+OUT_OF_DATE = "This page is out of date; reload it to see the latest version."
+
+
+def version_field(*, required: bool = True, min_value: int | None = 1) -> forms.IntegerField:
+    """The hidden version a page was loaded with (to catch edits made meanwhile). Nobody
+    types it, so any fault in it means the page is stale: say so in those words."""
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=required,
+        min_value=min_value,
+        max_value=VERSION_MAX,
+        error_messages={
+            code: OUT_OF_DATE for code in ("required", "invalid", "min_value", "max_value")
+        },
+    )
+
+
+def version_errors_to_the_form(form: forms.BaseForm) -> None:
+    """Call from `clean()`: a hidden field's error is shown for the whole form, since no
+    one can correct it beside the field (autosaves once read "None: Enter a whole number.")."""
+    if form.errors.pop("version", None):
+        form.add_error(None, OUT_OF_DATE)
+
+
 class LimitedInput:
     """Mix into a form class before Django's form class."""
 

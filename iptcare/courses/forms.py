@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from iptcare.core.forms import VERSION_MAX, LimitedForm
+from iptcare.core.forms import LimitedForm, version_errors_to_the_form, version_field
 from iptcare.courses import protocols
 from iptcare.courses.models import ClinicCourseSettings, Course, SessionNote
 
@@ -33,7 +33,12 @@ class CourseOpenForm(LimitedForm):
 
 
 class VersionedForm(LimitedForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=VERSION_MAX)
+    version = version_field()
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        version_errors_to_the_form(self)
+        return data
 
 
 class CourseExtendForm(VersionedForm):

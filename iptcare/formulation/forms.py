@@ -6,7 +6,12 @@ from typing import Any
 
 from django import forms
 
-from iptcare.core.forms import VERSION_MAX, LimitedForm, LimitedModelForm
+from iptcare.core.forms import (
+    LimitedForm,
+    LimitedModelForm,
+    version_errors_to_the_form,
+    version_field,
+)
 from iptcare.courses.models import Course
 from iptcare.formulation.catalogue import FocusArea
 from iptcare.formulation.models import (
@@ -51,14 +56,18 @@ def _inventory_choices(course: Course) -> Any:
 class VersionedForm(LimitedModelForm):
     """Carries the version the person started from, to catch edits made meanwhile."""
 
-    version = forms.IntegerField(
-        widget=forms.HiddenInput, required=False, max_value=VERSION_MAX
-    )
+    # Version 0 (or none) means the page was loaded before the record existed.
+    version = version_field(required=False, min_value=0)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["version"] = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        version_errors_to_the_form(self)
+        return data
 
     def service_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
