@@ -61,6 +61,7 @@ if SECRET_KEY is None:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+CSRF_FAILURE_VIEW = "iptcare.core.csrf.csrf_failure"
 
 # HTTPS on by default outside DEBUG; the local demo (`make run`) serves plain HTTP.
 HTTPS = env_bool("HTTPS", not DEBUG)
