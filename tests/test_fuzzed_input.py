@@ -101,3 +101,18 @@ def test_a_junk_extra_answer_is_shown_again_with_a_message(cast: Cast, junk: str
     answer = _browser(cast, "therapist").post(f"/measures/course/{course.pk}/give/phq9/", data)
     assert answer.status_code == 400
     assert "Choose one of the answers shown." in answer.content.decode()
+
+
+def test_a_nul_byte_in_a_flag_note_is_not_stored_and_not_a_500(cast: Cast) -> None:
+    from iptcare.measures.models import FlagAction, RiskFlag
+    from iptcare.measures.tests.factories import phq9_answers, submit
+
+    course = open_course(cast)
+    submit(course, "phq9", phq9_answers(14, item9=2), session_number=2)
+    flag = RiskFlag.objects.get(course=course)
+    browser = _browser(cast, "therapist")
+    answer = browser.post(
+        f"/measures/flag/{flag.pk}/", {"action": "other", "note": "Called\x00 the client today"}
+    )
+    assert answer.status_code == 302
+    assert FlagAction.objects.get(flag=flag).note == "Called the client today"

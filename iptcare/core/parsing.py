@@ -45,3 +45,9 @@ def parse_search(value: object, *, limit: int = 100) -> str:
     if not isinstance(value, str):
         return ""
     return _CONTROL.sub("", value).strip()[:limit]
+
+
+def without_nul(value: object) -> str:
+    """Free text read straight from a request (not through a form, whose fields refuse
+    it): NUL bytes dropped, since PostgreSQL cannot store them and no one types them."""
+    return value.replace("\x00", "") if isinstance(value, str) else ""

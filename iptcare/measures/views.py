@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from iptcare.accounts.models import Role
 from iptcare.audit.services import Actor, actor_from_request
 from iptcare.clients.selectors import own_record_for
-from iptcare.core.parsing import parse_choice
+from iptcare.core.parsing import parse_choice, without_nul
 from iptcare.courses.models import Course
 from iptcare.courses.selectors import (
     course_access_record,
@@ -457,7 +457,7 @@ def flag_page(request: HttpRequest, flag_id: int) -> HttpResponse:
                 actor=actor_from_request(request),
                 flag=flag,
                 action=request.POST.get("action", ""),
-                note=request.POST.get("note", ""),
+                note=without_nul(request.POST.get("note")),
             )
         except MeasureError as problem:
             error = str(problem)

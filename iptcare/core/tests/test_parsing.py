@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from iptcare.core.parsing import ID_MAX, parse_choice, parse_id, parse_search
+from iptcare.core.parsing import ID_MAX, parse_choice, parse_id, parse_search, without_nul
 
 
 @pytest.mark.parametrize(
@@ -61,3 +61,8 @@ def test_search_words_lose_control_characters_and_are_trimmed() -> None:
     assert parse_search("\x00") == ""
     assert parse_search("a" * 300) == "a" * 100
     assert parse_search(None) == ""
+
+
+def test_free_text_loses_nul_bytes_only() -> None:
+    assert without_nul("a\x00b\n\tc") == "ab\n\tc"
+    assert without_nul(None) == ""
