@@ -85,7 +85,9 @@ def test_a_junk_answer_in_the_portal_is_shown_again_with_a_message(cast: Cast, j
     _due_now(cast)
     browser = _browser(cast, "client")
     page = browser.get("/measures/my/phq9/").content.decode()
-    key = re.search(r'name="key" value="([0-9a-f]+)"', page).group(1)  # type: ignore[union-attr]
+    found = re.search(r'name="key" value="([0-9a-f]+)"', page)
+    assert found is not None
+    key = found.group(1)
     saved = browser.post("/measures/my/phq9/save/", {"item_1": junk, "key": key})
     assert saved.status_code == 200
     sent = browser.post("/measures/my/phq9/", PHQ9_CALM | {"item_1": junk, "key": key})

@@ -65,16 +65,16 @@ def _limit_number(field: forms.IntegerField) -> None:
         field.validators.append(validators.MaxValueValidator(NUMBER_MAX))
 
 
-def _reads_ids(field: forms.ModelChoiceField) -> bool:  # type: ignore[type-arg]
-    if field.to_field_name not in (None, "pk"):
+def _reads_ids(field: forms.ModelChoiceField) -> bool:
+    if field.queryset is None or field.to_field_name not in (None, "pk"):
         return False
     return isinstance(field.queryset.model._meta.pk, models.IntegerField)
 
 
-def _guard_ids(field: forms.ModelChoiceField) -> None:  # type: ignore[type-arg]
+def _guard_ids(field: forms.ModelChoiceField) -> None:
     """Refuse an id that cannot be a row's before the field queries the database."""
     clean: Callable[[Any], Any] = field.clean
-    model = field.queryset.model
+    model = field.queryset.model if field.queryset is not None else ()
 
     def clean_ids(value: Any) -> Any:
         sent = value if isinstance(value, list | tuple) else [value]
@@ -89,7 +89,7 @@ def _guard_ids(field: forms.ModelChoiceField) -> None:  # type: ignore[type-arg]
                 )
         return clean(value)
 
-    field.clean = clean_ids  # type: ignore[method-assign]
+    field.clean = clean_ids  # type: ignore[method-assign]  # a per-form wrapper, on purpose
 
 
 def limit_input(form: forms.BaseForm) -> None:
@@ -133,12 +133,12 @@ class LimitedInput:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        limit_input(self)  # type: ignore[arg-type]
+        limit_input(self)  # type: ignore[arg-type]  # a mixin: self is the form at run time
 
 
 class LimitedForm(LimitedInput, forms.Form):
     pass
 
 
-class LimitedModelForm(LimitedInput, forms.ModelForm):  # type: ignore[type-arg]
+class LimitedModelForm(LimitedInput, forms.ModelForm):
     pass

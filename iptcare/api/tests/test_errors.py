@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 from django.db import OperationalError
+from django.http import HttpResponse
 from django.test import Client as HttpClient
 
 from conftest import Cast
@@ -21,7 +22,7 @@ def _browser(cast: Cast, role: str | None) -> HttpClient:
     return browser
 
 
-def _detail(answer) -> str:  # type: ignore[no-untyped-def]
+def _detail(answer: HttpResponse) -> str:
     assert answer["Content-Type"].startswith("application/json"), answer.content[:80]
     detail = answer.json()["detail"]
     assert isinstance(detail, str) and detail
@@ -77,7 +78,7 @@ def test_an_unexpected_error_is_a_json_500(cast: Cast) -> None:
     _detail(answer)
 
 
-def test_every_operation_declares_its_error_answers(client) -> None:  # type: ignore[no-untyped-def]
+def test_every_operation_declares_its_error_answers(client: HttpClient) -> None:
     schema = client.get("/api/v1/openapi.json").json()
     assert schema["components"]["schemas"]["Error"]["required"] == ["detail"]
     operations = [op for item in schema["paths"].values() for op in item.values()]

@@ -11,7 +11,7 @@ from django.db import migrations, models
 from django.db.models import Count
 
 
-def mark_duplicates(apps, schema_editor):  # type: ignore[no-untyped-def]
+def mark_duplicates(apps, schema_editor):
     response = apps.get_model("measures", "QuestionnaireResponse")
     sessions = (
         response.objects.filter(duplicate_of__isnull=True)

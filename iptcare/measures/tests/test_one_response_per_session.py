@@ -15,6 +15,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from conftest import Cast, ensure_cast
 from iptcare.audit.services import Actor
+from iptcare.courses.models import Course
 from iptcare.measures.models import QuestionnaireResponse, RiskFlag
 from iptcare.measures.services import response_submit
 from iptcare.measures.tests.factories import open_course, phq9_answers
@@ -23,7 +24,9 @@ SYSTEM = Actor(user=None, role="system")
 RISKY = phq9_answers(14, item9=2)
 
 
-def _send(course, *, session_number: int = 3, answers=RISKY):  # type: ignore[no-untyped-def]
+def _send(
+    course: Course, *, session_number: int = 3, answers: list[int] = RISKY
+) -> QuestionnaireResponse:
     return response_submit(
         actor=SYSTEM,
         course=course,
