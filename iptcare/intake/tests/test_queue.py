@@ -280,25 +280,3 @@ def test_another_clinics_administrator_cannot_see_or_change_a_request(cast: Cast
     assert browser.get(reverse("intake:request_detail", args=[request.pk])).status_code == 404
     assert browser.post(reverse("intake:request_convert", args=[request.pk]), {}).status_code == 404
     assert "Sky Martin" not in browser.get(reverse("intake:queue")).content.decode()
-
-
-def test_the_demo_has_requests_in_every_state_and_one_client(cast: Cast) -> None:
-    requests = IntakeRequest.objects.filter(clinic=cast.clinic)
-    assert set(requests.values_list("status", flat=True)) == set(IntakeRequest.Status.values)
-    converted = requests.exclude(client=None).get()
-    assert converted.client.legal_name == "Olivia Bennett"
-    assert IntakeEvent.objects.filter(request=converted, kind="converted").exists()
-    assert not User.objects.filter(email=converted.email).exists()
-
-
-def test_loading_the_demo_again_adds_no_intake_data(cast: Cast) -> None:
-    from iptcare.clinic.demo import demo_load
-
-    counts = (IntakeRequest.objects.count(), IntakeEvent.objects.count(), Client.objects.count())
-    report = demo_load()
-    assert not [item for item in report.created if "intake" in item or "reflection" in item]
-    assert (
-        IntakeRequest.objects.count(),
-        IntakeEvent.objects.count(),
-        Client.objects.count(),
-    ) == counts

@@ -179,12 +179,3 @@ def test_the_clinic_curve_is_used_from_30_completed_courses() -> None:
     assert (
         curve.source == "clinic" and curve.expected(20, 10) == 8.0 and curve.expected(20, 12) == 8.0
     )
-
-
-def test_the_demo_has_a_client_not_on_track_and_a_recovered_course(cast: Cast) -> None:
-    cache.clear()
-    body = cast.http("therapist2").get("/home/").content.decode()
-    assert "Not on track" in body and "Maria Santos" in body
-    ethan = cast.clinic.clients.get(legal_name="Ethan Brown").courses.get()
-    page = cast.http("therapist").get(f"/measures/course/{ethan.pk}/").content.decode()
-    assert "Reliably recovered" in page
