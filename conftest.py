@@ -1,5 +1,5 @@
-"""Shared cast for every test: a clinic's people (built by tests/factories.py), and a
-second clinic. No courses, notes or other clinical content: a test that needs some builds
+"""Shared cast for every test: a clinic's people and public pages (built by
+tests/factories.py), and a second clinic. No courses, notes or other clinical content: a test that needs some builds
 it with the factories. The demo clinic is tested as the demo (iptcare/*/tests/test_demo*),
 never used as the fixture of other tests."""
 
@@ -105,6 +105,10 @@ def build_cast() -> Cast:
         login = clients[key].user
         assert login is not None
         users[key] = login
+
+    # The cast's clinic has public pages (the only clinic with them, so they answer on
+    # any host); the second clinic has none.
+    factories.public_site(clinic)
 
     other = factories.clinic("Lakeshore Counselling", time_zone="America/Vancouver")
     users["other_admin"] = factories.administrator(

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import itertools
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -26,9 +27,16 @@ from iptcare.audit.services import Actor
 from iptcare.clients.models import Client
 from iptcare.clients.services import client_create
 from iptcare.clinic.models import Clinic, TherapistProfile
-from iptcare.courses.models import Course, SessionNote
-from iptcare.courses.selectors import clinic_today
-from iptcare.courses.services import course_open, note_open, note_sign
+from iptcare.courses.models import ClinicCourseSettings, Course, SessionNote
+from iptcare.courses.selectors import clinic_course_settings, clinic_today
+from iptcare.courses.services import (
+    course_end,
+    course_open,
+    course_settings_update,
+    note_cosign,
+    note_open,
+    note_sign,
+)
 from iptcare.formulation import services as formulation_services
 from iptcare.formulation.models import (
     CommunicationAnalysis,
@@ -43,7 +51,7 @@ from iptcare.formulation.models import (
     RolePlay,
 )
 from iptcare.intake import services as intake_services
-from iptcare.intake.models import IntakeRequest, PublicSite
+from iptcare.intake.models import IntakeRequest, PublicSite, SelfReflection
 from iptcare.measures.models import QuestionnaireResponse
 from iptcare.measures.services import response_submit
 from iptcare.portal import services as portal_services
@@ -54,6 +62,8 @@ from iptcare.scheduling.models import (
     AvailabilityException,
     Fee,
     Invoice,
+    Payment,
+    SchedulingSettings,
     WeeklyAvailability,
 )
 
@@ -206,6 +216,23 @@ def adolescent(clinic: Clinic, *, age: int = 15, **fields: Any) -> Client:
 # --- Courses and session notes -----------------------------------------------------------
 
 
+def course_settings(clinic: Clinic, **choices: int) -> ClinicCourseSettings:
+    """The clinic's own course settings (`course_settings_update`); what is not given
+    keeps the protocols' defaults (Standard IPT 12-20, usually 16; IPT-A ages 12-18)."""
+    current = clinic_course_settings(clinic.pk)
+    values = {
+        "default_planned_standard": current.default_planned_standard,
+        "min_planned_standard": current.min_planned_standard,
+        "max_planned_standard": current.max_planned_standard,
+        "ipt_a_min_age": current.ipt_a_min_age,
+        "ipt_a_max_age": current.ipt_a_max_age,
+        **choices,
+    }
+    return course_settings_update(
+        actor=SYSTEM, clinic_id=clinic.pk, version=current.version, **values
+    )
+
+
 def open_course(
     client: Client | None = None,
     *,
@@ -293,10 +320,41 @@ def signed_notes(course: Course, count: int, **changes: object) -> list[SessionN
     return [signed_note(course, **changes) for _ in range(count)]
 
 
+def cosign(note: SessionNote, *, supervisor: User | None = None) -> SessionNote:
+    """The supervisor's co-signature of a practicum student's note (`note_cosign`)."""
+    if supervisor is None:
+        supervisor = note.author.therapist_profile.supervisor
+    assert supervisor is not None, f"{note.author} has no supervisor"
+    return note_cosign(actor=actor(supervisor, "supervisor"), note=note)
+
+
+def end_course(
+    course: Course,
+    status: str = "completed",
+    *,
+    reason: str = "",
+    ended_on: date | None = None,
+) -> Course:
+    """Complete the course (or end it early, with a reason) through `course_end`, on the
+    day of its last note unless told otherwise."""
+    if ended_on is None:
+        last = course.notes.order_by("-date").first()
+        ended_on = last.date if last else course.start_date
+    course.refresh_from_db()
+    return course_end(
+        actor=therapist_actor(course.therapist),
+        course=course,
+        status=status,
+        reason=reason,
+        ended_on=ended_on,
+        version=course.version,
+    )
+
+
 # --- Questionnaire answers ---------------------------------------------------------------
 
 
-def response(
+def submit(
     course: Course,
     code: str,
     answers: Sequence[object],
@@ -316,13 +374,17 @@ def response(
         answers=list(answers),  # type: ignore[arg-type]  # positions are ints, "na" or None
         extras=dict(extras) if extras is not None else None,
         session_number=session_number,
-        idempotency_key=uuid.uuid4().hex,
+        idempotency_key=idempotency_key(),
         administered=administered,
     )
     if at is not None:
         QuestionnaireResponse.objects.filter(pk=submitted.pk).update(submitted_at=at)
         submitted.refresh_from_db()
     return submitted
+
+
+def idempotency_key() -> str:
+    return uuid.uuid4().hex
 
 
 def phq9_answers(total: int, item9: int = 0) -> list[int]:
@@ -595,6 +657,12 @@ def course_in_middle_phase(
 # --- Intake, scheduling and the portal -----------------------------------------------------
 
 
+LOGO_SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 8 8">'
+    b'<rect width="8" height="8" fill="#1d4f91"/></svg>'
+)
+
+
 def public_site(clinic: Clinic, **changes: Any) -> PublicSite:
     """The clinic's public pages (`public_site_update`)."""
     changes.setdefault("tagline", "Test clinic: feel more like yourself again")
@@ -617,6 +685,44 @@ def intake_request(
     fields.setdefault("email", f"newcomer-{serial()}@example.test")
     return intake_services.intake_submit(
         clinic=clinic, ip=None, full_name=full_name, **{**INTAKE_FIELDS, **fields}
+    )
+
+
+def self_reflection(
+    client: Client,
+    *,
+    impact: Mapping[str, int] | None = None,
+    distress: Mapping[str, int] | None = None,
+    finished: bool = True,
+    **answers: str,
+) -> SelfReflection:
+    """The client's self-reflection before the first session (`reflection_save`, as the
+    client), shared with the therapist unless `finished` is False."""
+    assert client.user is not None, f"{client} has no portal login"
+    return intake_services.reflection_save(
+        actor=actor(client.user, "client"),
+        client=client,
+        impact=dict(impact or {}),
+        distress=dict(distress or {}),
+        finished=finished,
+        **answers,
+    )
+
+
+def scheduling_settings(
+    clinic: Clinic,
+    *,
+    video_link: str = "https://video.factory.test/room",
+    notice_hours: int = 24,
+    practicum_rate: Decimal = Decimal("40.00"),
+) -> SchedulingSettings:
+    """The clinic's booking settings (`scheduling_settings_update`)."""
+    return scheduling_services.scheduling_settings_update(
+        actor=SYSTEM,
+        clinic=clinic,
+        video_link=video_link,
+        notice_hours=notice_hours,
+        practicum_rate=practicum_rate,
     )
 
 
@@ -699,6 +805,27 @@ def past_appointment(
         )
     booked.refresh_from_db()
     return booked, invoice
+
+
+@contextmanager
+def clock_at(clinic: Clinic, day: date, hour: int = 12) -> Iterator[None]:
+    """Run what follows as if it were `hour` o'clock on `day` at the clinic (to back-date
+    records that services date with today)."""
+    with time_machine.travel(local(clinic, day, hour), tick=False):
+        yield
+
+
+def payment(
+    invoice: Invoice, *, by: User, method: str = "etransfer", received_on: date | None = None
+) -> Payment:
+    """The invoice paid in full (`payment_record`), recorded by `by` (an administrator)."""
+    return scheduling_services.payment_record(
+        actor=actor(by, "administrator"),
+        invoice=invoice,
+        amount=invoice.amount,
+        method=method,
+        received_on=received_on or clinic_today(invoice.clinic),
+    )
 
 
 def mood_entry(client: Client, rating: int, *, note: str = "") -> MoodEntry:

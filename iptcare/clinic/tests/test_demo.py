@@ -89,9 +89,7 @@ def test_the_demo_has_every_login_and_enough_clients_across_statuses(demo: Demo)
     assert {c.status for c in clients} == {"intake", "active", "discharged"}
     therapist = demo.user("therapist@demo.iptcare.test")
     assert demo.client("Jordan Lee").therapists.get() == therapist
-    assert demo.client("Maria Santos").therapists.get() == demo.user(
-        "therapist2@demo.iptcare.test"
-    )
+    assert demo.client("Maria Santos").therapists.get() == demo.user("therapist2@demo.iptcare.test")
     student = demo.user("student@demo.iptcare.test")
     assert student.therapist_profile.supervisor == demo.user("supervisor@demo.iptcare.test")
     assert therapist.therapist_profile.profession == "Registered Social Worker"

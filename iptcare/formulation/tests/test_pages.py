@@ -17,7 +17,6 @@ from iptcare.formulation import charts, selectors, services
 from iptcare.formulation.models import (
     FocusAreaChoice,
     HomeworkPracticeLog,
-    HomeworkTask,
     InventoryPerson,
     LifeEvent,
     RolePlay,

@@ -11,6 +11,7 @@ from iptcare.audit.services import Actor
 from iptcare.intake import services
 from iptcare.intake.models import SelfReflection
 from iptcare.intake.selectors import reflection_for
+from tests import factories
 
 URL = reverse("intake:my_reflection")
 
@@ -100,8 +101,13 @@ def test_ratings_outside_0_to_10_are_refused_by_the_service_too(cast: Cast) -> N
     assert reflection_for(client) is None
 
 
-def test_the_treating_therapist_reads_jordans_reflection(cast: Cast) -> None:
+def test_the_treating_therapist_reads_the_reflection(cast: Cast) -> None:
     jordan = cast.clients["client"]
+    factories.self_reflection(
+        jordan,
+        mood_situations="Sunday evenings, thinking about the week.",
+        distress={"loneliness": 9, "money": 2},
+    )
     response = cast.http("therapist").get(reverse("intake:reflection", args=[jordan.pk]))
     assert response.status_code == 200
     body = response.content.decode()
@@ -116,6 +122,7 @@ def test_the_treating_therapist_reads_jordans_reflection(cast: Cast) -> None:
 )
 def test_nobody_outside_the_care_team_reads_it(cast: Cast, role: str) -> None:
     jordan = cast.clients["client"]
+    factories.self_reflection(jordan, mood_situations="Sunday evenings, thinking about the week.")
     response = cast.http(role).get(reverse("intake:reflection", args=[jordan.pk]))
     assert response.status_code == 404
     assert "Sunday evenings" not in response.content.decode()
