@@ -36,6 +36,7 @@ from iptcare.courses.services import (
     note_cosign,
     note_open,
     note_sign,
+    note_update,
 )
 from iptcare.formulation import services as formulation_services
 from iptcare.formulation.models import (
@@ -273,18 +274,19 @@ def note(
     day: date | None = None,
     attendance: str = "attended",
     author: User | None = None,
+    **changes: object,
 ) -> SessionNote:
     """The next session's draft note (`note_open`), dated `day` (default: a week after
-    the last note, or the course's start)."""
+    the last note, or the course's start); `changes` are saved to the draft
+    (`note_update`), as a therapist part-way through writing it."""
     if day is None:
         last = course.notes.order_by("-number").first()
         day = last.date + timedelta(days=7) if last else course.start_date
-    return note_open(
-        actor=therapist_actor(author or course.therapist),
-        course=course,
-        date=day,
-        attendance=attendance,
-    )
+    writer = therapist_actor(author or course.therapist)
+    draft = note_open(actor=writer, course=course, date=day, attendance=attendance)
+    if changes:
+        draft = note_update(actor=writer, note=draft, version=draft.version, changes=changes)
+    return draft
 
 
 SIGNED_NOTE = {
@@ -566,7 +568,7 @@ def course_in_middle_phase(
 
     course = open_course(client, start_date=first)
     notes = [signed_note(course, day=week(n)) for n in range(held)]
-    draft = note(course, day=today) if draft_today else None
+    draft = note(course, day=today, mood_rating=6) if draft_today else None
     people = {
         "mother": person(
             course,

@@ -17,6 +17,7 @@ import pytest
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from conftest import Cast, ensure_cast  # noqa: E402  (root conftest)
+from tests import factories  # noqa: E402
 from tests.factories import PASSWORD  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -84,8 +85,19 @@ def browser(playwright_instance):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def browser_cast(live_server, transactional_db) -> Cast:  # type: ignore[no-untyped-def]
-    """The demo cast, reloaded for each test: live_server tests flush the database."""
+    """The cast, built again for each test: live_server tests empty the database after."""
     return ensure_cast()
+
+
+# The cast's therapists see clients every day, 9 to 5, in person.
+EVERY_DAY = [(day, 9, 17, "in_person") for day in range(7)]
+
+
+@pytest.fixture
+def therapist_hours(browser_cast: Cast) -> None:
+    """Weekly hours for the cast's therapists, so there are times to book."""
+    for role in ("therapist", "therapist2", "student"):
+        factories.weekly_hours(browser_cast.users[role], EVERY_DAY)
 
 
 @pytest.fixture
