@@ -18,8 +18,9 @@ from tests.browser.conftest import DESKTOP, PHONE, screenshot
 pytestmark = pytest.mark.browser
 
 
-def _at_session_9(cast: Cast) -> Course:
-    """The client's course: eight weekly sessions signed, today's (the ninth) a draft."""
+def _at_session_10(cast: Cast) -> Course:
+    """The client's course at session 10: eight weekly sessions signed, the ninth
+    (today's) a draft."""
     today = clinic_today(cast.clinic)
     course = factories.open_course(cast.clients["client"], start_date=today - timedelta(weeks=8))
     for week in range(8):
@@ -29,7 +30,7 @@ def _at_session_9(cast: Cast) -> Course:
 
 
 def test_a_therapist_writes_signs_and_continues_a_course(new_page, login, browser_cast: Cast):  # type: ignore[no-untyped-def]
-    course = _at_session_9(browser_cast)
+    course = _at_session_10(browser_cast)
     draft = course.notes.get(status="draft")
 
     page = new_page(DESKTOP)

@@ -153,7 +153,7 @@ def test_a_newcomer_reads_about_ipt_asks_for_help_and_books_a_first_session(
 def test_a_client_reflects_before_the_first_session_and_the_therapist_reads_it(
     new_page, login, browser_cast
 ):  # type: ignore[no-untyped-def]
-    maria = browser_cast.clients["client2"]
+    client2 = browser_cast.clients["client2"]
     client = new_page(PHONE)
     login(client, "client2")
     client.goto("/intake/my-reflection/")
@@ -169,7 +169,7 @@ def test_a_client_reflects_before_the_first_session_and_the_therapist_reads_it(
 
     therapist = new_page(PHONE)
     login(therapist, "therapist2")
-    therapist.goto(f"/intake/reflections/{maria.pk}/")
+    therapist.goto(f"/intake/reflections/{client2.pk}/")
     summary = therapist.locator(".reflection-summary")
     expect(summary).to_contain_text("When I visit my father's house.")
     expect(summary).to_contain_text("They keep coming back")

@@ -148,10 +148,10 @@ def test_a_missed_session_does_not_use_up_the_contract(cast):
 
 
 def test_only_the_treating_therapist_writes_notes(cast: Cast):
-    jordan = open_course(therapist=cast.users["therapist"])
+    course = open_course(therapist=cast.users["therapist"])
     for role in ("therapist2", "supervisor", "admin", "student"):
         with pytest.raises(CourseError, match="treating therapist"):
-            note_open(actor=actor_for(cast, role), course=jordan, date=TODAY)
+            note_open(actor=actor_for(cast, role), course=course, date=TODAY)
 
 
 # --- drafts and two tabs ---------------------------------------------------------------------

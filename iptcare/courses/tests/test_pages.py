@@ -35,7 +35,7 @@ def _weekly(course: Course, held: int, *, draft_today: bool = False) -> Course:
     return course
 
 
-def _jordan(cast: Cast) -> Course:
+def _at_session_10(cast: Cast) -> Course:
     """The client's Standard IPT course at session 10: nine held, the ninth a draft."""
     course = open_course(cast.clients["client"], start_date=TODAY - timedelta(weeks=8))
     return _weekly(course, 8, draft_today=True)
@@ -54,7 +54,7 @@ def _text(response) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_the_course_page_shows_position_phases_gates_and_notes(cast: Cast) -> None:
-    course = _jordan(cast)
+    course = _at_session_10(cast)
     page = _text(cast.http("therapist").get(f"/courses/{course.pk}/"))
     assert "Session 10 of 16 · middle phase" in page
     assert "Initial phase: sessions 1–3" in page and "Termination phase: sessions 14–16" in page
@@ -81,16 +81,16 @@ def test_open_gates_in_the_middle_phase_warn_but_do_not_block(cast: Cast) -> Non
 
 
 def test_the_termination_notice_shows_in_the_last_sessions(cast: Cast) -> None:
-    maria = open_course(cast.clients["client2"], start_date=TODAY - timedelta(weeks=13))
-    _weekly(maria, 13)
-    page = _text(cast.http("therapist2").get(f"/courses/{maria.pk}/"))
+    ending = open_course(cast.clients["client2"], start_date=TODAY - timedelta(weeks=13))
+    _weekly(ending, 13)
+    page = _text(cast.http("therapist2").get(f"/courses/{ending.pk}/"))
     assert "Session 14 of 16 · termination phase" in page
     assert "Ending phase: 3 sessions left, this one included" in page
 
 
 def test_a_supervisor_reads_the_course_but_gets_no_actions(cast: Cast) -> None:
-    ben = _student_course(cast)
-    page = _text(cast.http("supervisor").get(f"/courses/{ben.pk}/"))
+    supervised = _student_course(cast)
+    page = _text(cast.http("supervisor").get(f"/courses/{supervised.pk}/"))
     assert "Session 6 of 16 · middle phase" in page
     assert "New session note" not in page
 
@@ -145,13 +145,13 @@ def test_starting_a_course_from_the_client_page(cast: Cast) -> None:
 
 
 def test_someone_elses_client_cannot_be_chosen(cast: Cast) -> None:
-    maria = cast.clients["client2"]
-    assert cast.http("therapist").get(f"/courses/new/?client={maria.pk}").status_code == 404
+    ending = cast.clients["client2"]
+    assert cast.http("therapist").get(f"/courses/new/?client={ending.pk}").status_code == 404
     assert cast.http("therapist").get("/courses/new/?client=abc").status_code == 404
 
 
 def test_the_clients_course_list(cast: Cast) -> None:
-    _jordan(cast)
+    _at_session_10(cast)
     page = _text(cast.http("therapist").get(f"/courses/client/{cast.clients['client'].pk}/"))
     assert "Session 10 of 16 · middle phase" in page and "1 draft" in page
     assert "Start a course" not in page  # the open course comes first
@@ -246,7 +246,7 @@ def test_signing_through_the_page_shows_errors_beside_the_field(cast) -> None:
 
 
 def test_editing_a_signed_note_is_refused_with_a_message(cast: Cast) -> None:
-    course = _jordan(cast)
+    course = _at_session_10(cast)
     note = course.notes.filter(status="signed").first()
     browser = cast.http("therapist")
     before = SessionNote.objects.get(pk=note.pk)
@@ -265,9 +265,9 @@ def test_editing_a_signed_note_is_refused_with_a_message(cast: Cast) -> None:
 
 
 def test_a_supervisor_cosigns_from_the_note_page(cast: Cast) -> None:
-    ben = _student_course(cast)
-    waiting = ben.notes.get(status="awaiting_cosignature")
-    url = f"/courses/{ben.pk}/notes/{waiting.pk}/"
+    supervised = _student_course(cast)
+    waiting = supervised.notes.get(status="awaiting_cosignature")
+    url = f"/courses/{supervised.pk}/notes/{waiting.pk}/"
     assert "Co-sign this note" in cast.http("supervisor").get(url).content.decode()
     assert "Co-sign this note" not in cast.http("student").get(url).content.decode()
     assert cast.http("student").post(url + "cosign/").status_code == 403
@@ -276,9 +276,9 @@ def test_a_supervisor_cosigns_from_the_note_page(cast: Cast) -> None:
 
 
 def test_the_supervisor_s_home_lists_the_notes_waiting_for_their_cosignature(cast: Cast) -> None:
-    ben = _student_course(cast)
-    waiting = ben.notes.get(status="awaiting_cosignature")
-    link = f"/courses/{ben.pk}/notes/{waiting.pk}/"
+    supervised = _student_course(cast)
+    waiting = supervised.notes.get(status="awaiting_cosignature")
+    link = f"/courses/{supervised.pk}/notes/{waiting.pk}/"
     home = cast.http("supervisor").get("/home/").content.decode()
     assert "Notes waiting for your co-signature (1)" in home and link in home
     # Nobody else's queue: not another supervisor's, not the student's own home.
@@ -295,10 +295,10 @@ def test_the_cosignature_queue_costs_one_query_however_long(cast: Cast) -> None:
     from iptcare.courses.selectors import notes_awaiting_cosignature
 
     supervisor = cast.users["supervisor"]
-    ben = _student_course(cast)
+    supervised = _student_course(cast)
     with CaptureQueriesContext(connection) as one:
         before = notes_awaiting_cosignature(supervisor)
-    for note in ben.notes.exclude(status="awaiting_cosignature")[:3]:
+    for note in supervised.notes.exclude(status="awaiting_cosignature")[:3]:
         SessionNote.objects.filter(pk=note.pk).update(status="awaiting_cosignature")
     with CaptureQueriesContext(connection) as many:
         after = notes_awaiting_cosignature(supervisor)
@@ -308,7 +308,7 @@ def test_the_cosignature_queue_costs_one_query_however_long(cast: Cast) -> None:
 
 
 def test_an_amendment_through_the_page(cast: Cast) -> None:
-    course = _jordan(cast)
+    course = _at_session_10(cast)
     note = course.notes.filter(status="signed").first()
     url = f"/courses/{course.pk}/notes/{note.pk}/"
     cast.http("therapist").post(url + "amend/", {"text": "Mood was 3, corrected by phone."})
@@ -322,7 +322,7 @@ def test_an_amendment_through_the_page(cast: Cast) -> None:
 
 
 def test_positions_drafts_and_current_courses_take_constant_queries(cast: Cast) -> None:
-    jordan = _jordan(cast)
+    course = _at_session_10(cast)
     courses = list(Course.objects.filter(clinic=cast.clinic))
     ids = [c.pk for c in courses]
     with CaptureQueriesContext(connection) as queries:
@@ -330,22 +330,22 @@ def test_positions_drafts_and_current_courses_take_constant_queries(cast: Cast) 
         drafts = unsigned_note_counts(ids)
         current = current_courses_for_clients({c.client_id for c in courses})
     assert len(queries) == 3
-    assert positions[jordan.pk].label == "Session 10 of 16 · middle phase"
-    assert (positions[jordan.pk].held, positions[jordan.pk].is_ending) == (9, False)
-    assert drafts == {jordan.pk: 1}
-    assert current[cast.clients["client"].pk] == jordan
+    assert positions[course.pk].label == "Session 10 of 16 · middle phase"
+    assert (positions[course.pk].held, positions[course.pk].is_ending) == (9, False)
+    assert drafts == {course.pk: 1}
+    assert current[cast.clients["client"].pk] == course
 
 
 def test_the_current_course_is_the_open_one_else_the_latest(cast) -> None:
-    ethan = open_course(therapist=cast.users["therapist"], weeks_ago=20)
-    _weekly(ethan, 3)
-    factories.end_course(ethan, "ended_early", reason="Moved out of province.")
-    assert current_courses_for_clients([ethan.client_id])[ethan.client_id] == ethan
+    ended = open_course(therapist=cast.users["therapist"], weeks_ago=20)
+    _weekly(ended, 3)
+    factories.end_course(ended, "ended_early", reason="Moved out of province.")
+    assert current_courses_for_clients([ended.client_id])[ended.client_id] == ended
     assert current_courses_for_clients([cast.clients["other"].pk]) == {}
 
 
 def test_the_course_header_tag(cast: Cast) -> None:
-    course = _jordan(cast)
+    course = _at_session_10(cast)
     html = Template("{% load courses %}{% course_header course %}").render(
         Context({"course": course})
     )
@@ -357,7 +357,7 @@ def test_the_course_header_tag(cast: Cast) -> None:
 
 
 def test_the_api_gives_position_gates_and_notes(cast: Cast) -> None:
-    course = _jordan(cast)
+    course = _at_session_10(cast)
     data = cast.http("therapist").get(f"/api/v1/courses/{course.pk}").json()
     assert (data["session_number"], data["phase"], data["planned_sessions"]) == (10, "middle", 16)
     assert [g["key"] for g in data["gates"]][0] == "symptom_measure"

@@ -90,12 +90,11 @@ def test_the_inventory_page_shows_the_circle_and_the_list(cast: Cast, course: Co
 
 
 def test_the_supervisor_reads_but_cannot_add(cast: Cast, student_course: Course) -> None:
-    ben = student_course
     browser = cast.http("supervisor")
-    page = browser.get(_url("inventory", ben)).content.decode()
+    page = browser.get(_url("inventory", student_course)).content.decode()
     assert "Add a person" not in page
-    person = selectors.inventory_people(ben).first()
-    edit = _url("person_edit", ben, person_id=person.pk)
+    person = selectors.inventory_people(student_course).first()
+    edit = _url("person_edit", student_course, person_id=person.pk)
     assert "only the treating therapist" in browser.get(edit).content.decode()
     response = browser.post(edit, {"name": "Changed", "relation": "x", "ring": 1})
     assert response.status_code == 403

@@ -91,9 +91,9 @@ def test_an_escalated_flag_shows_on_the_supervisor_home(cast: Cast) -> None:
 def test_each_caseload_row_links_to_the_client_and_their_measures(
     cast: Cast, client_course: Course
 ) -> None:
-    jordan, course = cast.clients["client"], client_course
+    client, course = cast.clients["client"], client_course
     body = cast.http("therapist").get("/home/").content.decode()
-    assert f'href="/clients/{jordan.pk}/">{jordan.display_name}</a>' in body
+    assert f'href="/clients/{client.pk}/">{client.display_name}</a>' in body
     assert f'href="/measures/course/{course.pk}/">Measures</a>' in body
 
 
@@ -112,5 +112,5 @@ def test_the_depression_column_names_phq_a_on_an_adolescent_row(
     assert ">PHQ-9</a>" not in body
     teen_row = body[body.index("Caseload Teen") :].split("</tr>")[0]
     assert 'class="caseload-instrument">PHQ-A</span> 8' in teen_row
-    jordan_row = body[body.index(cast.clients["client"].legal_name) :].split("</tr>")[0]
-    assert 'class="caseload-instrument">PHQ-9</span>' in jordan_row
+    client_row = body[body.index(cast.clients["client"].legal_name) :].split("</tr>")[0]
+    assert 'class="caseload-instrument">PHQ-9</span>' in client_row
