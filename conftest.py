@@ -1,7 +1,7 @@
 """Shared cast for every test: a clinic's people and public pages (built by
-tests/factories.py), and a second clinic. No courses, notes or other clinical content: a test that needs some builds
-it with the factories. The demo clinic is tested as the demo (iptcare/*/tests/test_demo*),
-never used as the fixture of other tests."""
+tests/factories.py), and a second clinic. No courses, notes or other clinical content: a
+test that needs some builds it with the factories. The demo clinic is tested as the demo
+(iptcare/*/tests/test_demo*), never used as the fixture of other tests."""
 
 from __future__ import annotations
 
