@@ -317,7 +317,7 @@ def signed_note(
     )
 
 
-def signed_notes(course: Course, count: int, **changes: object) -> list[SessionNote]:
+def signed_notes(course: Course, count: int, **changes: Any) -> list[SessionNote]:
     """`count` weekly signed notes from the course's start."""
     return [signed_note(course, **changes) for _ in range(count)]
 

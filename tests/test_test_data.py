@@ -37,11 +37,15 @@ def _demo_imports(path: Path) -> list[str]:
             "call_command",
             "import_module",
         }:
-            names = [a.value for a in node.args if isinstance(a, ast.Constant)]
+            names = [
+                a.value
+                for a in node.args
+                if isinstance(a, ast.Constant) and isinstance(a.value, str)
+            ]
             names = [f"iptcare.clinic.management.commands.{n}" if n == "demo" else n for n in names]
         else:
             continue
-        found += [name for name in names if isinstance(name, str) and DEMO_MODULE.match(name)]
+        found += [name for name in names if DEMO_MODULE.match(name)]
     return found
 
 
