@@ -4,8 +4,9 @@ Each app may add `iptcare/<app>/tests/permissions.py` with:
 - EXPECTED: {url name: fn(role, target) -> expected status of a GET}
 - KWARGS: {URL keyword: fn(cast, target) -> value} for the keywords its URLs use.
 `role` is None (anonymous) or one of ROLES; `target` names the record the object URLs
-point at: "client" (Jordan Lee: therapist@'s client, client@'s own record) or
-"student_client" (Benjamin Cho: the practicum student's client, so supervisor@ sees it).
+point at: "client" (the cast's therapist's client, and the client login's own record) or
+"student_client" (the practicum student's client, so their supervisor sees it). The
+records those URLs name are built by the `records` fixture of the matrix test.
 """
 
 from __future__ import annotations

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.test import Client as HttpClient
 from django.utils import timezone
 
 from conftest import Cast
+from iptcare.courses.selectors import clinic_today
 from iptcare.measures.models import QuestionnaireResponse
-from iptcare.measures.tests.factories import open_course
 from iptcare.scheduling.models import Appointment
+from tests.factories import open_course
 
 # "²" passes str.isdigit() but int() refuses it; "１" (full-width) is what int() accepts.
 SUPERSCRIPT_TWO = "²"
@@ -63,7 +65,7 @@ PHQ9_CALM = {f"item_{n}": "1" for n in range(1, 9)} | {"item_9": "0", "extra_dif
 
 @pytest.mark.parametrize("junk", [SUPERSCRIPT_TWO, "１", "-1", "1" * 40, "3.0"])
 def test_a_junk_answer_in_session_is_shown_again_with_a_message(cast: Cast, junk: str) -> None:
-    course = open_course(cast)
+    course = open_course(cast.clients["client"])
     data = PHQ9_CALM | {"item_3": junk, "key": uuid.uuid4().hex}
     answer = _browser(cast, "therapist").post(f"/measures/course/{course.pk}/give/phq9/", data)
     assert answer.status_code == 400
@@ -72,10 +74,15 @@ def test_a_junk_answer_in_session_is_shown_again_with_a_message(cast: Cast, junk
 
 
 def _due_now(cast: Cast) -> None:
-    upcoming = Appointment.objects.filter(
-        client=cast.clients["client"], status="booked", starts_at__gt=timezone.now()
-    ).order_by("starts_at")
-    Appointment.objects.filter(pk=upcoming[0].pk).update(
+    """The client's course with a session booked 20 hours ahead: questionnaires are due."""
+    from tests.factories import appointment, local, weekly_hours
+
+    client = cast.clients["client"]
+    open_course(client, weeks_ago=3)
+    weekly_hours(cast.users["therapist"], [(day, 9, 17, "in_person") for day in range(7)])
+    ahead = clinic_today(cast.clinic) + timedelta(days=4)
+    booked = appointment(client, starts_at=local(cast.clinic, ahead, 10))
+    Appointment.objects.filter(pk=booked.pk).update(
         starts_at=timezone.now() + timezone.timedelta(hours=20)
     )
 
@@ -98,7 +105,7 @@ def test_a_junk_answer_in_the_portal_is_shown_again_with_a_message(cast: Cast, j
 
 @pytest.mark.parametrize("junk", [SUPERSCRIPT_TWO, "１"])
 def test_a_junk_extra_answer_is_shown_again_with_a_message(cast: Cast, junk: str) -> None:
-    course = open_course(cast)
+    course = open_course(cast.clients["client"])
     data = PHQ9_CALM | {"extra_difficulty": junk, "key": uuid.uuid4().hex}
     answer = _browser(cast, "therapist").post(f"/measures/course/{course.pk}/give/phq9/", data)
     assert answer.status_code == 400
@@ -107,9 +114,9 @@ def test_a_junk_extra_answer_is_shown_again_with_a_message(cast: Cast, junk: str
 
 def test_a_nul_byte_in_a_flag_note_is_not_stored_and_not_a_500(cast: Cast) -> None:
     from iptcare.measures.models import FlagAction, RiskFlag
-    from iptcare.measures.tests.factories import phq9_answers, submit
+    from tests.factories import phq9_answers, submit
 
-    course = open_course(cast)
+    course = open_course(cast.clients["client"])
     submit(course, "phq9", phq9_answers(14, item9=2), session_number=2)
     flag = RiskFlag.objects.get(course=course)
     browser = _browser(cast, "therapist")

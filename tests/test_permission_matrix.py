@@ -11,14 +11,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from importlib import import_module
 from importlib.util import find_spec
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from conftest import Cast
+from conftest import Cast, ensure_cast
+from iptcare.courses.selectors import clinic_today
+from tests import factories
 from tests.matrix import (
     CLIENTS,
     ROLES,
@@ -46,7 +50,7 @@ FOUNDATION: dict[str, Expectation] = {
     "accounts:invitation_accept": anyone(410),
     "accounts:two_factor": logged_in(staff_page),
     "accounts:two_factor_setup": logged_in(staff_page),
-    # Nobody in the demo uses two-step sign-in: there is no second step, so on to home.
+    # Nobody in the cast uses two-step sign-in: there is no second step, so on to home.
     "accounts:two_factor_verify": logged_in(lambda role: 302 if role in STAFF else 403),
     "accounts:two_factor_backup_codes": logged_in(lambda role: 405),
     "accounts:two_factor_off": logged_in(lambda role: 405),
@@ -99,6 +103,41 @@ for module in _app_modules():
     KWARGS.update(getattr(module, "KWARGS", {}))
 
 
+@pytest.fixture(scope="module")
+def records(django_db_setup, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """One record of each kind the object URLs point at, for both targets. Built once for
+    this module inside a transaction rolled back at its end; each test runs in a savepoint
+    of its own within it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        _build_records(ensure_cast())
+        yield
+        transaction.set_rollback(True)
+
+
+def _build_records(cast: Cast) -> None:
+    today = clinic_today(cast.clinic)
+    for target, therapist, hour in [
+        ("client", cast.users["therapist"], 10),
+        ("student_client", cast.users["student"], 14),
+    ]:
+        client = cast.clients[target]
+        course = factories.course_in_middle_phase(client).course
+        factories.submit(course, "phq9", factories.phq9_answers(12, item9=1))  # and its flag
+        factories.weekly_hours(therapist, [(day, 9, 17, "in_person") for day in range(7)])
+        if target == "client":  # the student charges the clinic's practicum rate
+            factories.fee(therapist)
+        past = factories.local(cast.clinic, today - timedelta(days=7), hour)
+        factories.past_appointment(client, starts_at=past)  # billed: an invoice
+        ahead = factories.local(cast.clinic, today + timedelta(days=4), hour)
+        factories.appointment(client, starts_at=ahead)
+    factories.suggestion(cast.clients["client"], "Sid Suggested")
+    factories.public_site(cast.clinic, logo=factories.LOGO_SVG)
+    factories.time_off(
+        cast.clinic, starts_on=today + timedelta(days=30), ends_on=today + timedelta(days=31)
+    )
+    factories.intake_request(cast.clinic)
+
+
 def walk(resolver: URLResolver, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
@@ -133,7 +172,9 @@ def test_every_url_keyword_can_be_filled() -> None:
 
 
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r or "anonymous")
-def test_each_url_answers_each_role_as_the_rules_say(cast: Cast, role: str | None) -> None:
+def test_each_url_answers_each_role_as_the_rules_say(
+    records: None, cast: Cast, role: str | None
+) -> None:
     browser = cast.http(role)
     failures = []
     for name, route in all_routes():

@@ -16,7 +16,9 @@ import pytest
 # ORM refuse synchronous queries (SynchronousOnlyOperation) from fixtures and tests.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from conftest import DEMO_EMAILS, Cast, ensure_cast  # noqa: E402  (root conftest)
+from conftest import Cast, ensure_cast  # noqa: E402  (root conftest)
+from tests import factories  # noqa: E402
+from tests.factories import PASSWORD  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -28,7 +30,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-DEMO_PASSWORD = "iptcare-demo"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
 # Playwright waits at most this long (ms) for any one action or expectation.
@@ -84,8 +85,19 @@ def browser(playwright_instance):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def browser_cast(live_server, transactional_db) -> Cast:  # type: ignore[no-untyped-def]
-    """The demo cast, reloaded for each test: live_server tests flush the database."""
+    """The cast, built again for each test: live_server tests empty the database after."""
     return ensure_cast()
+
+
+# The cast's therapists see clients every day, 9 to 5, in person.
+EVERY_DAY = [(day, 9, 17, "in_person") for day in range(7)]
+
+
+@pytest.fixture
+def therapist_hours(browser_cast: Cast) -> None:
+    """Weekly hours for the cast's therapists, so there are times to book."""
+    for role in ("therapist", "therapist2", "student"):
+        factories.weekly_hours(browser_cast.users[role], EVERY_DAY)
 
 
 @pytest.fixture
@@ -126,12 +138,12 @@ def page(new_page):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def login() -> Callable[..., None]:
+def login(browser_cast: Cast) -> Callable[..., None]:
     """Log in through the real login form and wait to leave the login page."""
 
-    def do_login(page, role: str, password: str = DEMO_PASSWORD) -> None:  # type: ignore[no-untyped-def]
+    def do_login(page, role: str, password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
         page.goto("/accounts/login/")
-        page.get_by_label("Email").fill(DEMO_EMAILS[role])
+        page.get_by_label("Email").fill(browser_cast.users[role].email)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Log in").click()
         page.wait_for_url(lambda url: "/accounts/login/" not in url)

@@ -17,10 +17,10 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_client_books_a_session_and_downloads_their_data(
-    new_page, login, browser_cast: Cast, tmp_path
+    new_page, login, browser_cast: Cast, therapist_hours: None, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
-    jordan = browser_cast.clients["client"]
-    booked_before = set(Appointment.objects.filter(client=jordan).values_list("pk", flat=True))
+    client = browser_cast.clients["client"]
+    booked_before = set(Appointment.objects.filter(client=client).values_list("pk", flat=True))
     phone = new_page(PHONE)
     login(phone, "client")
 
@@ -36,7 +36,7 @@ def test_a_client_books_a_session_and_downloads_their_data(
     phone.get_by_role("button", name="Book this time").click()
     expect(phone.locator(".messages")).to_be_visible()
     screenshot(phone, "client-book-02-booked")
-    new = Appointment.objects.filter(client=jordan).exclude(pk__in=booked_before)
+    new = Appointment.objects.filter(client=client).exclude(pk__in=booked_before)
     assert new.count() == 1
     appointment = new.get()
     assert appointment.status == "booked"
@@ -52,6 +52,6 @@ def test_a_client_books_a_session_and_downloads_their_data(
         data = json.loads(bundle.read("my-data.json"))
         assert bundle.read("summary.pdf").startswith(b"%PDF")
     text = json.dumps(data)
-    assert "Jordan Lee" in text
+    assert client.legal_name in text
     assert appointment.starts_at.date().isoformat() in text
-    assert "Maria Santos" not in text  # never another client's data
+    assert browser_cast.clients["client2"].legal_name not in text  # never another client's

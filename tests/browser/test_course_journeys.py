@@ -4,18 +4,33 @@ supervisor co-signs a practicum student's note."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from playwright.sync_api import expect
 
 from conftest import Cast
 from iptcare.courses.models import Course, SessionNote
+from iptcare.courses.selectors import clinic_today
+from tests import factories
 from tests.browser.conftest import DESKTOP, PHONE, screenshot
 
 pytestmark = pytest.mark.browser
 
 
+def _at_session_10(cast: Cast) -> Course:
+    """The client's course at session 10: eight weekly sessions signed, the ninth
+    (today's) a draft."""
+    today = clinic_today(cast.clinic)
+    course = factories.open_course(cast.clients["client"], start_date=today - timedelta(weeks=8))
+    for week in range(8):
+        factories.signed_note(course, day=course.start_date + timedelta(weeks=week))
+    factories.note(course, day=today, mood_rating=6, since_last_met="A better week.")
+    return course
+
+
 def test_a_therapist_writes_signs_and_continues_a_course(new_page, login, browser_cast: Cast):  # type: ignore[no-untyped-def]
-    course = Course.objects.get(client=browser_cast.clients["client"])
+    course = _at_session_10(browser_cast)
     draft = course.notes.get(status="draft")
 
     page = new_page(DESKTOP)
@@ -64,7 +79,9 @@ def test_a_therapist_writes_signs_and_continues_a_course(new_page, login, browse
 
 
 def test_a_supervisor_cosigns_a_students_note(new_page, login, browser_cast: Cast):  # type: ignore[no-untyped-def]
-    course = Course.objects.get(client=browser_cast.clients["student_client"])
+    course = factories.open_course(browser_cast.clients["student_client"], weeks_ago=2)
+    first, _second = factories.signed_notes(course, 2)  # the student's: they wait
+    factories.cosign(first)
     waiting = course.notes.get(status="awaiting_cosignature")
     page = new_page(DESKTOP)
     login(page, "supervisor")

@@ -5,27 +5,27 @@ phase checklist is ticked."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from conftest import Cast
-from iptcare.clients.models import Client
 from iptcare.courses.models import Course, SessionNote
 from iptcare.courses.selectors import clinic_today
 from iptcare.formulation.models import FocusAreaChoice
+from tests import factories
 from tests.browser.conftest import DESKTOP, screenshot
 
 pytestmark = pytest.mark.browser
 
-# Sofia Rossi is a demo client in intake, with no therapist and no course yet.
-CLIENT = "Sofia Rossi"
+# A client in intake, with no therapist and no course yet.
+CLIENT = "Sofia Marchetti"
 # (name, relation, ring, practical support, emotional support, conflict)
 PEOPLE = [
-    ("Elena Rossi", "daughter", "1", "1", "3", "0"),
+    ("Elena Marchetti", "daughter", "1", "1", "3", "0"),
     ("Giulia Bianchi", "friend", "2", "1", "2", "0"),
-    ("Marco Rossi", "former partner", "3", "0", "0", "1"),
+    ("Marco Marchetti", "former partner", "3", "0", "0", "1"),
 ]
 
 
@@ -33,16 +33,18 @@ def test_a_therapist_runs_the_initial_phase_to_an_agreed_formulation(
     new_page, login, browser_cast: Cast
 ) -> None:  # type: ignore[no-untyped-def]
     today = clinic_today(browser_cast.clinic)
-    client = Client.objects.get(clinic=browser_cast.clinic, legal_name=CLIENT)
-    assert not Course.objects.filter(client=client).exists()
+    client = factories.client(
+        browser_cast.clinic, legal_name=CLIENT, date_of_birth=date(1975, 10, 27), status="intake"
+    )
+    therapist = browser_cast.users["therapist"].full_name
 
-    # The administrator assigns Sofia to Priya (therapist@).
+    # The administrator assigns Sofia to the therapist.
     admin = new_page(DESKTOP)
     login(admin, "admin")
     admin.goto(f"/clients/{client.pk}/edit/")
-    admin.get_by_label("Priya Natarajan").check()
+    admin.get_by_label(therapist).check()
     admin.get_by_role("button", name="Save").click()
-    expect(admin.locator("main")).to_contain_text("Priya Natarajan")
+    expect(admin.locator("main")).to_contain_text(therapist)
     admin.context.close()
 
     page = new_page(DESKTOP)

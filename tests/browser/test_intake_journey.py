@@ -10,7 +10,9 @@ from django.urls import NoReverseMatch, reverse
 from playwright.sync_api import expect
 
 from iptcare.clients.models import Client
+from iptcare.clinic.services import clinic_update
 from iptcare.intake.models import IntakeRequest
+from tests import factories
 from tests.browser.conftest import PHONE, screenshot
 
 pytestmark = pytest.mark.browser
@@ -37,8 +39,15 @@ def _booking_url() -> str | None:
 
 
 def test_a_newcomer_reads_about_ipt_asks_for_help_and_books_a_first_session(
-    new_page, login, browser_cast, mailoutbox
+    new_page, login, browser_cast, therapist_hours, mailoutbox
 ):  # type: ignore[no-untyped-def]
+    # The clinic names the fourth focus area in its own words.
+    clinic_update(
+        actor=factories.SYSTEM,
+        clinic=browser_cast.clinic,
+        fourth_focus_area_label="Interpersonal sensitivity",
+    )
+    therapist = browser_cast.users["therapist"].full_name
     # 1. A prospective client reads about IPT and the four focus areas on a phone.
     visitor = new_page(PHONE)
     visitor.goto("/")
@@ -55,7 +64,7 @@ def test_a_newcomer_reads_about_ipt_asks_for_help_and_books_a_first_session(
 
     # ... sees the therapists and their fees ...
     visitor.get_by_role("navigation", name="Main").get_by_role("link", name="Therapists").click()
-    expect(visitor.get_by_role("heading", name=re.compile("Priya Natarajan"))).to_be_visible()
+    expect(visitor.get_by_role("heading", name=re.compile(therapist))).to_be_visible()
     expect(visitor.locator("main")).to_contain_text("Practicum student")
     _fits_the_phone(visitor)
     screenshot(visitor, "intake-03-therapists-phone")
@@ -98,7 +107,7 @@ def test_a_newcomer_reads_about_ipt_asks_for_help_and_books_a_first_session(
     screenshot(admin, "intake-06-request-triaged-phone")
     admin.get_by_role("link", name="Create client and invite").click()
     admin.get_by_label("Date of birth").fill("1988-07-14")
-    admin.get_by_label("Priya Natarajan").check()
+    admin.get_by_label(therapist).check()
     admin.get_by_role("button", name="Create client").click()
     expect(admin.locator(".messages")).to_contain_text("invited to the portal")
     client = Client.objects.get(email=NEWCOMER["email"])
@@ -106,7 +115,7 @@ def test_a_newcomer_reads_about_ipt_asks_for_help_and_books_a_first_session(
     screenshot(admin, "intake-07-client-created-phone")
 
     # 4. The client receives the invitation and sets a password.
-    # (The demo clinic's own emails, e.g. risk-flag alerts to staff, may be in the outbox.)
+    # (Other emails of the clinic, e.g. alerts to staff, may be in the outbox.)
     to_newcomer = [m for m in mailoutbox if m.to == [NEWCOMER["email"]]]
     assert len(to_newcomer) == 1
     link = re.search(r"https?://\S+/accounts/invitations/\S+/", to_newcomer[0].body)
@@ -144,7 +153,7 @@ def test_a_newcomer_reads_about_ipt_asks_for_help_and_books_a_first_session(
 def test_a_client_reflects_before_the_first_session_and_the_therapist_reads_it(
     new_page, login, browser_cast
 ):  # type: ignore[no-untyped-def]
-    maria = browser_cast.clients["client2"]
+    client2 = browser_cast.clients["client2"]
     client = new_page(PHONE)
     login(client, "client2")
     client.goto("/intake/my-reflection/")
@@ -160,7 +169,7 @@ def test_a_client_reflects_before_the_first_session_and_the_therapist_reads_it(
 
     therapist = new_page(PHONE)
     login(therapist, "therapist2")
-    therapist.goto(f"/intake/reflections/{maria.pk}/")
+    therapist.goto(f"/intake/reflections/{client2.pk}/")
     summary = therapist.locator(".reflection-summary")
     expect(summary).to_contain_text("When I visit my father's house.")
     expect(summary).to_contain_text("They keep coming back")

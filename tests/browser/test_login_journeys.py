@@ -7,7 +7,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import DEMO_EMAILS
 from tests.browser.conftest import DESKTOP, PHONE, screenshot
 
 pytestmark = pytest.mark.browser
@@ -35,7 +34,7 @@ ALL_SECTIONS = {"My caseload", "My supervisees", "Clinic overview"}
     ],
     ids=lambda v: v if isinstance(v, str) else f"{v['width']}x{v['height']}",
 )
-def test_demo_user_logs_in_and_lands_at_home(new_page, login, role, viewport, shot):
+def test_each_user_logs_in_and_lands_at_home(new_page, login, role, viewport, shot):
     page = new_page(viewport)
     login(page, role)
 
@@ -112,8 +111,9 @@ def test_client_home_fits_a_phone_and_crisis_help_opens_by_keyboard(new_page, lo
 
 
 def test_wrong_password_shows_the_form_error_and_stays_on_login(page, browser_cast):
+    email = browser_cast.users["therapist"].email
     page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(DEMO_EMAILS["therapist"])
+    page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
@@ -123,7 +123,7 @@ def test_wrong_password_shows_the_form_error_and_stays_on_login(page, browser_ca
     expect(alert).to_contain_text("That email and password do not match an account.")
     expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
     # The email is kept, the password is not echoed back.
-    expect(page.get_by_label("Email")).to_have_value(DEMO_EMAILS["therapist"])
+    expect(page.get_by_label("Email")).to_have_value(email)
     expect(page.get_by_label("Password")).to_have_value("")
     screenshot(page, "login-wrong-password")
 

@@ -1,6 +1,7 @@
-"""Journey 4, the middle phase: the therapist works Jordan's role dispute (stage and its
-dated history, a communication analysis turned into a role-play, homework), Jordan logs
-how the practice went on a phone, and the therapist reads the practice log."""
+"""Journey 4, the middle phase: the therapist works the client's role dispute with their
+mother (stage and its dated history, a communication analysis turned into a role-play,
+homework), the client logs how the practice went on a phone, and the therapist reads the
+practice log."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import Cast
-from iptcare.courses.models import Course
 from iptcare.courses.selectors import clinic_today
 from iptcare.formulation.models import CommunicationAnalysis, HomeworkTask
+from tests import factories
 from tests.browser.conftest import DESKTOP, PHONE, screenshot
 
 pytestmark = pytest.mark.browser
@@ -24,7 +25,10 @@ def test_a_therapist_works_a_role_dispute_and_the_client_logs_the_practice(
     new_page, login, browser_cast: Cast
 ) -> None:  # type: ignore[no-untyped-def]
     today = clinic_today(browser_cast.clinic)
-    course = Course.objects.get(client=browser_cast.clients["client"])
+    worked = factories.course_in_middle_phase(browser_cast.clients["client"])
+    course = worked.course
+    mother = worked.people["mother"]
+    with_mother = f"{mother.name} ({mother.relation})"
     # Today's session is the draft note; the records below belong to it.
     session = course.notes.get(status="draft").number
 
@@ -64,7 +68,7 @@ def test_a_therapist_works_a_role_dispute_and_the_client_logs_the_practice(
     page.get_by_role("link", name="Analyse an interaction").click()
     page.get_by_label("Title").fill("Call with Mum about the 14th")
     page.get_by_label("Session number").fill(str(session))
-    page.get_by_label("With (from the inventory)").select_option(label="Linda Lee (mother)")
+    page.get_by_label("With (from the inventory)").select_option(label=with_mother)
     page.get_by_label("Happened on").fill(today.isoformat())
     page.get_by_label("What led up to it").fill("Jo called to propose visiting on the 14th.")
     turns = [
@@ -98,7 +102,7 @@ def test_a_therapist_works_a_role_dispute_and_the_client_logs_the_practice(
     # ...which becomes a role-play, planned from the analysis.
     page.get_by_role("button", name="Make this a role-play").click()
     expect(page.locator(".messages")).to_contain_text("Role-play planned from the analysis.")
-    expect(page.get_by_label("The therapist plays")).to_have_value("Linda Lee (mother)")
+    expect(page.get_by_label("The therapist plays")).to_have_value(with_mother)
     expect(page.get_by_label("What the client wants to say")).to_have_value(
         "“I'd love to come on the 14th. Can we plan it together?”"
     )
@@ -131,7 +135,7 @@ def test_a_therapist_works_a_role_dispute_and_the_client_logs_the_practice(
     ):
         expect(records.get_by_role("link", name=label)).to_be_visible()
 
-    # Jordan, on a phone, opens "My tasks" and logs how the practice went.
+    # The client, on a phone, opens "My tasks" and logs how the practice went.
     phone = new_page(PHONE)
     login(phone, "client")
     phone.goto("/portal/")

@@ -10,25 +10,28 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from conftest import Cast
+from iptcare.courses.selectors import clinic_today
 from iptcare.measures.models import RiskFlag
 from iptcare.scheduling.models import Appointment
+from tests import factories
 from tests.browser.conftest import DESKTOP, PHONE, screenshot
 
 pytestmark = pytest.mark.browser
 
 
 def _session_tomorrow(cast: Cast) -> None:
-    """Jordan's next booked session moves to tomorrow: the questionnaires are now due."""
-    upcoming = Appointment.objects.filter(
-        client=cast.clients["client"], status="booked", starts_at__gt=timezone.now()
-    ).order_by("starts_at")
-    Appointment.objects.filter(pk=upcoming[0].pk).update(
-        starts_at=timezone.now() + timedelta(hours=20)
-    )
+    """The client's course has three sessions held and the next is booked for tomorrow:
+    the questionnaires are now due."""
+    client = cast.clients["client"]
+    factories.signed_notes(factories.open_course(client, weeks_ago=3), 3)
+    ahead = clinic_today(cast.clinic) + timedelta(days=4)
+    booked = factories.appointment(client, starts_at=factories.local(cast.clinic, ahead, 10))
+    # Moved to 20 hours from now, whatever the hour: the booking rules keep to the hours.
+    Appointment.objects.filter(pk=booked.pk).update(starts_at=timezone.now() + timedelta(hours=20))
 
 
 def test_a_risky_answer_shows_crisis_help_and_the_therapist_closes_the_flag(
-    new_page, login, browser_cast: Cast
+    new_page, login, browser_cast: Cast, therapist_hours: None
 ) -> None:  # type: ignore[no-untyped-def]
     _session_tomorrow(browser_cast)
     before = set(RiskFlag.objects.values_list("pk", flat=True))
@@ -60,7 +63,7 @@ def test_a_risky_answer_shows_crisis_help_and_the_therapist_closes_the_flag(
     login(desk, "therapist")
     desk.goto("/home/")
     row = desk.locator("table.caseload tbody tr").first
-    expect(row).to_contain_text("Jordan Lee")
+    expect(row).to_contain_text(browser_cast.clients["client"].legal_name)
     expect(row).to_contain_text("1 open flag")
     screenshot(desk, "risk-flag-3-therapist-caseload")
     row.get_by_role("link", name="1 open flag").click()

@@ -1,31 +1,57 @@
-"""Journey 5, termination: Ahmed's Brief IPT reaches its last two sessions; the course page
+"""Journey 5, termination: a Brief IPT course reaches its last two sessions; the course page
 and the new note's agenda say so; the therapist reviews progress (scores at the start and
 now, the outcome so far), writes the termination record and ends the course as completed."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from playwright.sync_api import expect
 
 from conftest import Cast
-from iptcare.clients.models import Client
 from iptcare.courses.models import Course
 from iptcare.courses.selectors import clinic_today
 from iptcare.formulation.models import TerminationRecord
 from iptcare.measures.selectors import score_points
+from tests import factories
 from tests.browser.conftest import DESKTOP, PHONE, screenshot
 
 pytestmark = pytest.mark.browser
+
+
+def _brief_course_at_session_7(cast: Cast) -> Course:
+    """Brief IPT (8 sessions) for a role dispute with the client's wife: six weekly
+    sessions held, an agreed formulation and the initial inventory, PHQ-9 at the first
+    session and the fifth."""
+    today = clinic_today(cast.clinic)
+    client = factories.client(
+        cast.clinic, therapists=[cast.users["therapist"]], legal_name="Ari Ending"
+    )
+    course = factories.open_course(
+        client, protocol="brief", planned=8, start_date=today - timedelta(weeks=6)
+    )
+    notes = factories.signed_notes(course, 6)
+    factories.person(course, "Wren Wife", relation="wife", ring=1, conflict=2)
+    factories.person(course, "Mo Mother", relation="mother", ring=2, practical_support=2)
+    factories.focus_area(course, "role_dispute", goals="Plan the week together")
+    factories.formulation(course, agreed_on=notes[1].date)
+    factories.snapshot(course, "initial", taken_on=notes[1].date)
+    for note, total in ((notes[0], 14), (notes[4], 8)):
+        with factories.clock_at(cast.clinic, note.date, 9):
+            factories.submit(
+                course, "phq9", factories.phq9_answers(total), session_number=note.number
+            )
+    return course
 
 
 def test_a_therapist_reviews_progress_and_completes_an_ending_course(
     new_page, login, browser_cast: Cast
 ) -> None:  # type: ignore[no-untyped-def]
     today = clinic_today(browser_cast.clinic)
-    client = Client.objects.get(clinic=browser_cast.clinic, legal_name="Ahmed Karimi")
-    course = Course.objects.get(client=client, protocol="brief")
+    course = _brief_course_at_session_7(browser_cast)
     phq9 = score_points(course, "phq9")
-    assert len(phq9) >= 2, "the demo gives Ahmed PHQ-9 scores at the start and lately"
+    assert len(phq9) >= 2, "PHQ-9 scores at the start and lately"
     (first_day, first), (last_day, last) = phq9[0], phq9[-1]
 
     page = new_page(DESKTOP)
@@ -50,7 +76,7 @@ def test_a_therapist_reviews_progress_and_completes_an_ending_course(
     screenshot(page, "termination-02-note-agenda")
     page.get_by_label("Mood rating").fill("7")
     page.get_by_label("Focus-area work").fill(
-        "Named the ending: one more session. Ahmed credits the weekly planning talk."
+        "Named the ending: one more session. Ari credits the weekly planning talk."
     )
     page.get_by_label("No risk indicated").check()
     page.get_by_role("button", name="Sign the note").click()

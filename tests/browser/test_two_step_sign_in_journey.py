@@ -39,7 +39,7 @@ def _link_app(page, shot: str) -> str:  # type: ignore[no-untyped-def]
     return key
 
 
-def test_staff_sign_in_with_a_code_once_the_clinic_requires_it(new_page, login):
+def test_staff_sign_in_with_a_code_once_the_clinic_requires_it(new_page, login, browser_cast):
     admin = new_page()
     login(admin, "admin")
     admin.goto("/clinic/settings/")
@@ -79,7 +79,7 @@ def test_staff_sign_in_with_a_code_once_the_clinic_requires_it(new_page, login):
 
     # The phone is lost: the administrator resets it, saying why.
     admin.goto("/clinic/staff/")
-    row = admin.get_by_role("row").filter(has_text="therapist@demo.iptcare.test")
+    row = admin.get_by_role("row").filter(has_text=browser_cast.users["therapist"].email)
     row.get_by_text("Reset (lost phone)").click()
     row.get_by_label("Why").fill("lost phone on the streetcar")
     row.get_by_role("button", name="Reset").click()

@@ -177,7 +177,7 @@ def test_the_staff_invite_form_shows_errors_beside_fields(cast: Cast) -> None:
         "/clinic/staff/invite/",
         {
             "full_name": "",
-            "email": "therapist@demo.iptcare.test",
+            "email": cast.users["therapist"].email,
             "is_therapist": "on",
             "therapist_kind": "practicum",
         },
@@ -187,4 +187,4 @@ def test_the_staff_invite_form_shows_errors_beside_fields(cast: Cast) -> None:
     assert "This field is required." in body
     assert "already has an account" in body
     assert "needs a supervisor" in body
-    assert User.objects.filter(email="therapist@demo.iptcare.test").count() == 1
+    assert User.objects.filter(email=cast.users["therapist"].email).count() == 1

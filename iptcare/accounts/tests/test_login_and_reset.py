@@ -8,18 +8,19 @@ from django.test import override_settings
 
 from conftest import Cast
 from iptcare.accounts.middleware import LAST_SEEN_KEY
+from tests import factories
+from tests.factories import PASSWORD
 
 
 def test_people_log_in_with_their_email_in_any_case(cast: Cast, client) -> None:
-    response = client.post(
-        "/accounts/login/", {"username": "Therapist@Demo.IPTCare.test", "password": "iptcare-demo"}
-    )
+    typed = cast.users["therapist"].email.title()  # e.g. Therapist@Cast.Test
+    response = client.post("/accounts/login/", {"username": typed, "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == "/home/"
 
 
 def test_a_wrong_password_says_so_and_logs_nobody_in(cast: Cast, client) -> None:
     response = client.post(
-        "/accounts/login/", {"username": "therapist@demo.iptcare.test", "password": "nope"}
+        "/accounts/login/", {"username": cast.users["therapist"].email, "password": "nope"}
     )
     assert response.status_code == 200
     assert "do not match an account" in response.content.decode()
@@ -32,7 +33,7 @@ def test_passwords_are_hashed_with_argon2() -> None:
     production = import_module("iptcare.settings").PASSWORD_HASHERS
     assert production[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
     with override_settings(PASSWORD_HASHERS=production):
-        assert identify_hasher(make_password("iptcare-demo")).algorithm == "argon2"
+        assert identify_hasher(make_password(PASSWORD)).algorithm == "argon2"
 
 
 def test_logout_needs_a_post_and_ends_the_session(cast: Cast) -> None:
@@ -43,7 +44,8 @@ def test_logout_needs_a_post_and_ends_the_session(cast: Cast) -> None:
 
 
 def test_password_reset_by_email(cast: Cast, client) -> None:
-    response = client.post("/accounts/password-reset/", {"email": "client@demo.iptcare.test"})
+    email = cast.users["client"].email
+    response = client.post("/accounts/password-reset/", {"email": email})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     link = re.search(r"http://\S+/accounts/password-reset/\S+/\S+/", mail.outbox[0].body)
@@ -59,7 +61,7 @@ def test_password_reset_by_email(cast: Cast, client) -> None:
     # Through the login form (django-axes watches it; `client.login` has no request).
     logged_in = client.post(
         "/accounts/login/",
-        {"username": "client@demo.iptcare.test", "password": "brand-new-passphrase-9"},
+        {"username": email, "password": "brand-new-passphrase-9"},
     )
     assert logged_in.status_code == 302
     assert client.get("/portal/").status_code == 200
@@ -74,7 +76,7 @@ def test_password_reset_for_an_unknown_email_looks_the_same_and_sends_nothing(
 
 
 def test_a_used_reset_link_is_refused(cast: Cast, client) -> None:
-    client.post("/accounts/password-reset/", {"email": "client@demo.iptcare.test"})
+    client.post("/accounts/password-reset/", {"email": cast.users["client"].email})
     path = re.search(r"/accounts/password-reset/\S+/\S+/", mail.outbox[0].body).group(0)
     page = client.get(path, follow=True)
     client.post(
@@ -119,5 +121,6 @@ def test_the_idle_timeout_is_configurable(cast: Cast) -> None:
 
 
 def test_the_greeting_skips_honorifics(cast: Cast) -> None:
-    assert cast.users["supervisor"].get_short_name() == "Helen"
-    assert cast.users["therapist"].get_short_name() == "Priya"
+    doctor = factories.supervisor(cast.clinic, full_name="Dr. Helen Park")
+    assert doctor.get_short_name() == "Helen"
+    assert factories.therapist(cast.clinic, full_name="Priya Natarajan").get_short_name() == "Priya"

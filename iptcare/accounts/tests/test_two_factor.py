@@ -20,6 +20,7 @@ from iptcare.audit.models import AccessEntry
 from iptcare.clients.models import Client
 from iptcare.clinic.models import Clinic
 from iptcare.core.templatetags.clinic_text import minutes_in_words
+from tests.factories import PASSWORD as CAST_PASSWORD
 
 PASSWORD = "a-long-clinic-passphrase"
 SETUP = "/accounts/two-factor/setup/"
@@ -222,11 +223,11 @@ def test_five_wrong_passwords_pause_logins_for_that_email_from_that_address(cast
     assert "Too many attempts" in locked.content.decode()
     assert "15 minutes" in locked.content.decode()
     # Even the right password waits; other people are not affected.
-    assert _log_in(email, "iptcare-demo")[1] == 429
-    assert _log_in(cast.users["therapist"].email, "iptcare-demo")[1] == 302
+    assert _log_in(email, CAST_PASSWORD)[1] == 429
+    assert _log_in(cast.users["therapist"].email, CAST_PASSWORD)[1] == 302
     # After the pause, the right password works again and clears the count.
     AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
-    assert _log_in(email, "iptcare-demo")[1] == 302
+    assert _log_in(email, CAST_PASSWORD)[1] == 302
     assert not AccessAttempt.objects.filter(username=email).exists()
 
 

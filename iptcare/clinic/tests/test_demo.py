@@ -1,10 +1,59 @@
+"""The demo clinic (`make run`, `iptcare demo`), tested as the demo.
+
+Only these tests load it (and the browser journeys that walk through it, see
+tests/browser/conftest.py); every other test builds its own data with tests/factories.py,
+so editing the demo's text breaks nothing but these.
+"""
+
 from __future__ import annotations
 
-from django.apps import apps
-from django.core.management import call_command
+from collections.abc import Iterator
+from dataclasses import dataclass
 
-from conftest import Cast
+import pytest
+from django.apps import apps
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client as HttpClient
+
+from iptcare.accounts.models import User
 from iptcare.clients.models import Client
+from iptcare.clinic.demo import CLIENTS, DEMO_CLINIC_NAME, DEMO_PASSWORD, STAFF, demo_load
+from iptcare.clinic.models import Clinic
+from iptcare.intake.models import IntakeEvent, IntakeRequest
+
+
+@dataclass
+class Demo:
+    clinic: Clinic
+
+    def user(self, email: str) -> User:
+        return User.objects.get(email=email)
+
+    def client(self, legal_name: str) -> Client:
+        return Client.objects.get(clinic=self.clinic, legal_name=legal_name)
+
+    def http(self, email: str) -> HttpClient:
+        browser = HttpClient()
+        browser.force_login(self.user(email))
+        return browser
+
+
+@pytest.fixture(scope="module")
+def _demo_loaded(django_db_setup, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    # Loaded once for this module (it takes seconds) inside a transaction that is rolled
+    # back at the end; each test runs in a savepoint of its own within it.
+    with django_db_blocker.unblock(), transaction.atomic():
+        demo_load()
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(_demo_loaded: None, db: None) -> Demo:
+    cache.clear()
+    return Demo(clinic=Clinic.objects.get(name=DEMO_CLINIC_NAME))
 
 
 def _snapshot() -> dict[str, list[tuple[object, ...]]]:
@@ -16,23 +65,56 @@ def _snapshot() -> dict[str, list[tuple[object, ...]]]:
     return tables
 
 
-def test_loading_the_demo_twice_changes_nothing(cast: Cast, capsys) -> None:
+def test_loading_the_demo_twice_changes_nothing(demo: Demo, capsys) -> None:  # type: ignore[no-untyped-def]
     before = _snapshot()
     call_command("demo")
     assert "nothing changed" in capsys.readouterr().out
     assert _snapshot() == before
 
 
-def test_the_demo_has_every_login_and_enough_clients_across_statuses(cast: Cast) -> None:
-    clients = Client.objects.filter(clinic=cast.clinic)
+def test_loading_the_demo_again_adds_no_intake_data(demo: Demo) -> None:
+    counts = (IntakeRequest.objects.count(), IntakeEvent.objects.count(), Client.objects.count())
+    report = demo_load()
+    assert not [item for item in report.created if "intake" in item or "reflection" in item]
+    assert (
+        IntakeRequest.objects.count(),
+        IntakeEvent.objects.count(),
+        Client.objects.count(),
+    ) == counts
+
+
+def test_the_demo_has_every_login_and_enough_clients_across_statuses(demo: Demo) -> None:
+    clients = Client.objects.filter(clinic=demo.clinic)
     assert clients.count() >= 12
     assert {c.status for c in clients} == {"intake", "active", "discharged"}
-    assert cast.clients["client"].therapists.get() == cast.users["therapist"]
-    assert cast.clients["client2"].therapists.get() == cast.users["therapist2"]
-    assert cast.users["student"].therapist_profile.supervisor == cast.users["supervisor"]
-    assert cast.users["therapist"].therapist_profile.profession == "Registered Social Worker"
-    assert cast.clinic.time_zone == "America/Toronto"
-    assert "9-8-8" in cast.clinic.crisis_resources
-    for user in cast.users.values():
-        if user.clinic_id == cast.clinic.pk:
-            assert user.check_password("iptcare-demo")
+    therapist = demo.user("therapist@demo.iptcare.test")
+    assert demo.client("Jordan Lee").therapists.get() == therapist
+    assert demo.client("Maria Santos").therapists.get() == demo.user("therapist2@demo.iptcare.test")
+    student = demo.user("student@demo.iptcare.test")
+    assert student.therapist_profile.supervisor == demo.user("supervisor@demo.iptcare.test")
+    assert therapist.therapist_profile.profession == "Registered Social Worker"
+    assert demo.clinic.time_zone == "America/Toronto"
+    assert "9-8-8" in demo.clinic.crisis_resources
+    logins = [email for email, *_ in STAFF] + [c[0] for c in CLIENTS if c[0]]
+    assert len(logins) == 7
+    for email in logins:
+        user = demo.user(email)
+        assert user.clinic_id == demo.clinic.pk and user.check_password(DEMO_PASSWORD)
+    assert Client.objects.get(user__email="client@demo.iptcare.test").legal_name == "Jordan Lee"
+
+
+def test_the_demo_has_requests_in_every_state_and_one_client(demo: Demo) -> None:
+    requests = IntakeRequest.objects.filter(clinic=demo.clinic)
+    assert set(requests.values_list("status", flat=True)) == set(IntakeRequest.Status.values)
+    converted = requests.exclude(client=None).get()
+    assert converted.client.legal_name == "Olivia Bennett"
+    assert IntakeEvent.objects.filter(request=converted, kind="converted").exists()
+    assert not User.objects.filter(email=converted.email).exists()
+
+
+def test_the_demo_has_a_client_not_on_track_and_a_recovered_course(demo: Demo) -> None:
+    body = demo.http("therapist2@demo.iptcare.test").get("/home/").content.decode()
+    assert "Not on track" in body and "Maria Santos" in body
+    ethan = demo.client("Ethan Brown").courses.get()
+    page = demo.http("therapist@demo.iptcare.test").get(f"/measures/course/{ethan.pk}/")
+    assert "Reliably recovered" in page.content.decode()

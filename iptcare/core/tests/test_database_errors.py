@@ -83,9 +83,10 @@ def test_an_offset_too_large_for_the_database_is_refused_with_a_message(cast: Ca
 
 def test_a_nul_byte_in_the_client_search_is_ignored(cast: Cast) -> None:
     browser = _browser(cast, "therapist")
-    answer = browser.get("/clients/", {"q": "Jor\x00dan"})
+    name = cast.clients["client"].legal_name
+    answer = browser.get("/clients/", {"q": name[:3] + "\x00" + name[3:]})
     assert answer.status_code == 200
-    assert "Jordan Lee" in answer.content.decode()
+    assert name in answer.content.decode()
     assert browser.get("/clients/?q=%00").status_code == 200
 
 

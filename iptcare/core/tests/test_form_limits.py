@@ -19,8 +19,8 @@ from iptcare.core.forms import TEXT_MAX, LimitedForm, LimitedInput
 from iptcare.courses.models import SessionNote
 from iptcare.courses.services import course_open, note_open
 from iptcare.courses.tests.conftest import actor_for, clinic_today_for_tests
-from iptcare.courses.tests.permissions import demo_course
 from iptcare.formulation.models import Episode, LifeEvent
+from tests.factories import open_course
 
 ONE_MEGABYTE = "x" * 1_048_576
 FAR_FUTURE = "9999-12-31"
@@ -129,7 +129,7 @@ def _browser(cast: Cast, role: str) -> HttpClient:
 def test_a_timeline_event_in_the_year_9999_is_refused_and_the_timeline_still_loads(
     cast: Cast,
 ) -> None:
-    course = demo_course(cast, "client")
+    course = open_course(cast.clients["client"])
     browser = _browser(cast, "therapist")
     before = LifeEvent.objects.count()
     answer = browser.post(
@@ -143,7 +143,7 @@ def test_a_timeline_event_in_the_year_9999_is_refused_and_the_timeline_still_loa
 
 
 def test_a_timeline_episode_in_the_year_9999_is_refused(cast: Cast) -> None:
-    course = demo_course(cast, "client")
+    course = open_course(cast.clients["client"])
     before = Episode.objects.count()
     answer = _browser(cast, "therapist").post(
         reverse("formulation:episode_create", kwargs={"course_id": course.pk}),
@@ -154,7 +154,7 @@ def test_a_timeline_episode_in_the_year_9999_is_refused(cast: Cast) -> None:
 
 
 def test_a_person_on_a_timeline_event_with_a_huge_id_is_refused(cast: Cast) -> None:
-    course = demo_course(cast, "client")
+    course = open_course(cast.clients["client"])
     before = LifeEvent.objects.count()
     answer = _browser(cast, "therapist").post(
         reverse("formulation:event_create", kwargs={"course_id": course.pk}),

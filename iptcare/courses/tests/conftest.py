@@ -1,23 +1,20 @@
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from conftest import Cast
 from iptcare.audit.services import Actor
-from iptcare.clients.models import Client
-from iptcare.clients.services import client_create
-from iptcare.courses.models import Course
-from iptcare.courses.services import course_open
+from iptcare.courses.models import ClinicCourseSettings
+from tests import factories
 
 ROLE_OF = {"therapist": "therapist", "therapist2": "therapist", "student": "therapist"}
 
 
 def clinic_today_for_tests() -> date:
-    """Today in the demo clinic's time zone (the server's date may already be tomorrow)."""
+    """Today in the cast clinic's time zone (the server's date may already be tomorrow)."""
     return datetime.now(ZoneInfo("America/Toronto")).date()
 
 
@@ -25,37 +22,15 @@ def actor_for(cast: Cast, role: str) -> Actor:
     return Actor(user=cast.users[role], role=ROLE_OF.get(role, role))
 
 
-@pytest.fixture
-def new_client(cast: Cast) -> Callable[..., Client]:
-    def make(role: str = "therapist", born: date = date(1990, 5, 1)) -> Client:
-        return client_create(
-            actor=actor_for(cast, "admin"),
-            clinic=cast.clinic,
-            legal_name=f"Test Client {Client.objects.count()}",
-            date_of_birth=born,
-            therapists=[cast.users[role]],
-            status="active",
-        )
-
-    return make
-
-
-@pytest.fixture
-def open_course(cast: Cast, new_client: Callable[..., Client]) -> Callable[..., Course]:
-    def make(
-        role: str = "therapist",
-        protocol: str = "standard",
-        planned: int | None = 16,
-        weeks_ago: int = 10,
-    ) -> Course:
-        return course_open(
-            actor=actor_for(cast, role),
-            client=new_client(role),
-            protocol=protocol,
-            therapist=cast.users[role],
-            start_date=clinic_today_for_tests() - timedelta(weeks=weeks_ago),
-            planned_sessions=planned,
-            frequency="weekly",
-        )
-
-    return make
+@pytest.fixture(autouse=True)
+def course_settings(cast: Cast) -> ClinicCourseSettings:
+    """The clinic's own choices within the protocols' rules, which these tests check:
+    Standard IPT in 16-20 sessions, usually 16; IPT-A for ages 13-18."""
+    return factories.course_settings(
+        cast.clinic,
+        default_planned_standard=16,
+        min_planned_standard=16,
+        max_planned_standard=20,
+        ipt_a_min_age=13,
+        ipt_a_max_age=18,
+    )

@@ -34,12 +34,12 @@ EXPECTED: dict[str, Expectation] = {
 }
 
 
-def demo_course(cast: Cast, target: str) -> Course:
-    """The target client's open demo course (Jordan Lee's, Benjamin Cho's)."""
+def target_course(cast: Cast, target: str) -> Course:
+    """The target client's latest course (built by the matrix's `records` fixture)."""
     return Course.objects.filter(client=cast.clients[target]).order_by("-start_date", "-pk")[0]
 
 
 KWARGS: dict[str, Callable[[Cast, str], object]] = {
-    "course_id": lambda cast, target: demo_course(cast, target).pk,
-    "note_id": lambda cast, target: demo_course(cast, target).notes.order_by("number")[0].pk,
+    "course_id": lambda cast, target: target_course(cast, target).pk,
+    "note_id": lambda cast, target: target_course(cast, target).notes.order_by("number")[0].pk,
 }

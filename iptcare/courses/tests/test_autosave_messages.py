@@ -8,6 +8,7 @@ import pytest
 from conftest import Cast
 from iptcare.courses.models import SessionNote
 from iptcare.courses.services import note_open
+from tests.factories import open_course
 
 from .conftest import actor_for, clinic_today_for_tests
 
@@ -24,8 +25,8 @@ def _draft(note: SessionNote, **changes: object) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("version", ["", "abc", "²", "0", "-3", "9" * 30])
-def test_a_bad_version_says_the_page_is_out_of_date(cast: Cast, open_course, version: str) -> None:
-    course = open_course()
+def test_a_bad_version_says_the_page_is_out_of_date(cast: Cast, version: str) -> None:
+    course = open_course(therapist=cast.users["therapist"])
     note = note_open(
         actor=actor_for(cast, "therapist"), course=course, date=clinic_today_for_tests()
     )
@@ -37,8 +38,8 @@ def test_a_bad_version_says_the_page_is_out_of_date(cast: Cast, open_course, ver
     assert SessionNote.objects.get(pk=note.pk).version == note.version
 
 
-def test_signing_with_a_bad_version_says_so_above_the_form(cast: Cast, open_course) -> None:
-    course = open_course()
+def test_signing_with_a_bad_version_says_so_above_the_form(cast: Cast) -> None:
+    course = open_course(therapist=cast.users["therapist"])
     note = note_open(
         actor=actor_for(cast, "therapist"), course=course, date=clinic_today_for_tests()
     )

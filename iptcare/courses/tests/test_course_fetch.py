@@ -15,6 +15,16 @@ from iptcare.courses.selectors import (
     course_position,
     course_position_as_fetched,
 )
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def courses(cast: Cast) -> None:
+    """A course for each target, with sessions held (and, for the student, co-signed)."""
+    factories.signed_notes(factories.open_course(cast.clients["client"]), 3)
+    student_course = factories.open_course(cast.clients["student_client"])
+    for note in factories.signed_notes(student_course, 2):
+        factories.cosign(note)
 
 
 def _user(cast: Cast, role: str) -> User:

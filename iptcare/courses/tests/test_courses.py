@@ -21,6 +21,8 @@ from iptcare.courses.services import (
     note_open,
     note_sign,
 )
+from tests import factories
+from tests.factories import open_course
 
 from .conftest import actor_for, clinic_today_for_tests
 
@@ -41,8 +43,8 @@ def _open(cast, client, **overrides):  # type: ignore[no-untyped-def]
     return course_open(**args)
 
 
-def test_opening_a_course_starts_in_assessment_and_is_audited(cast: Cast, new_client) -> None:
-    client = new_client()
+def test_opening_a_course_starts_in_assessment_and_is_audited(cast: Cast) -> None:
+    client = factories.client(cast.clinic, therapists=[cast.users["therapist"]])
     course = _open(cast, client)
     assert (course.status, course.planned_sessions, course.version) == ("assessment", 16, 1)
     assert course_position(course).label == "Session 1 of 16 · initial phase"
@@ -65,9 +67,9 @@ def test_opening_a_course_starts_in_assessment_and_is_audited(cast: Cast, new_cl
     ],
 )
 def test_bad_course_details_are_refused_and_nothing_is_created(
-    cast: Cast, new_client, overrides, field, message
+    cast: Cast, overrides, field, message
 ) -> None:
-    client = new_client()
+    client = factories.client(cast.clinic, therapists=[cast.users["therapist"]])
     before = (Course.objects.count(), AccessEntry.objects.count())
     with pytest.raises(CourseError, match=message) as caught:
         _open(cast, client, **overrides)
@@ -75,24 +77,36 @@ def test_bad_course_details_are_refused_and_nothing_is_created(
     assert (Course.objects.count(), AccessEntry.objects.count()) == before
 
 
-def test_ipt_a_is_only_for_the_clinics_age_range(cast: Cast, new_client) -> None:
-    twelve = new_client(born=TODAY.replace(year=TODAY.year - 12) - timedelta(days=30))
+def test_ipt_a_is_only_for_the_clinics_age_range(cast: Cast) -> None:
+    twelve = factories.client(
+        cast.clinic,
+        therapists=[cast.users["therapist"]],
+        date_of_birth=TODAY.replace(year=TODAY.year - 12) - timedelta(days=30),
+    )
     with pytest.raises(CourseError, match=r"IPT-A.* ages 13–18 \(client is 12\)"):
         _open(cast, twelve, protocol="ipt_a", planned_sessions=12)
-    fifteen = new_client(born=TODAY.replace(year=TODAY.year - 15) - timedelta(days=30))
+    fifteen = factories.client(
+        cast.clinic,
+        therapists=[cast.users["therapist"]],
+        date_of_birth=TODAY.replace(year=TODAY.year - 15) - timedelta(days=30),
+    )
     assert _open(cast, fifteen, protocol="ipt_a", planned_sessions=12).protocol == "ipt_a"
 
 
-def test_a_client_has_one_open_course_at_a_time(cast: Cast, new_client) -> None:
-    client = new_client()
+def test_a_client_has_one_open_course_at_a_time(cast: Cast) -> None:
+    client = factories.client(cast.clinic, therapists=[cast.users["therapist"]])
     _open(cast, client)
     with pytest.raises(CourseError, match="already has an open course"):
         _open(cast, client)
 
 
-def test_only_a_therapist_on_the_care_team_can_hold_the_course(cast: Cast, new_client) -> None:
+def test_only_a_therapist_on_the_care_team_can_hold_the_course(cast: Cast) -> None:
     with pytest.raises(CourseError, match="not on .* care team"):
-        _open(cast, new_client(), therapist=cast.users["therapist2"])
+        _open(
+            cast,
+            factories.client(cast.clinic, therapists=[cast.users["therapist"]]),
+            therapist=cast.users["therapist2"],
+        )
 
 
 def test_the_clinic_default_and_range_come_from_its_settings(cast: Cast) -> None:
@@ -137,8 +151,8 @@ def test_the_clinic_default_and_range_come_from_its_settings(cast: Cast) -> None
 # --- extending -------------------------------------------------------------------------------
 
 
-def test_extending_records_who_when_and_why(cast: Cast, open_course) -> None:
-    course = open_course()
+def test_extending_records_who_when_and_why(cast: Cast) -> None:
+    course = open_course(therapist=cast.users["therapist"])
     extension = course_extend(
         actor=actor_for(cast, "therapist"),
         course=course,
@@ -167,10 +181,8 @@ def test_extending_records_who_when_and_why(cast: Cast, open_course) -> None:
         (18, "short", "Say why"),
     ],
 )
-def test_a_bad_extension_changes_nothing(
-    cast: Cast, open_course, to_sessions, reason, message
-) -> None:
-    course = open_course()
+def test_a_bad_extension_changes_nothing(cast: Cast, to_sessions, reason, message) -> None:
+    course = open_course(therapist=cast.users["therapist"])
     with pytest.raises(CourseError, match=message):
         course_extend(
             actor=actor_for(cast, "therapist"),
@@ -184,8 +196,8 @@ def test_a_bad_extension_changes_nothing(
     assert not CourseExtension.objects.filter(course=course).exists()
 
 
-def test_a_stale_extension_from_a_second_tab_is_refused(cast: Cast, open_course) -> None:
-    course = open_course()
+def test_a_stale_extension_from_a_second_tab_is_refused(cast: Cast) -> None:
+    course = open_course(therapist=cast.users["therapist"])
     first_tab = Course.objects.get(pk=course.pk)
     second_tab = Course.objects.get(pk=course.pk)
     course_extend(
@@ -208,8 +220,8 @@ def test_a_stale_extension_from_a_second_tab_is_refused(cast: Cast, open_course)
     assert CourseExtension.objects.filter(course=course).count() == 1
 
 
-def test_open_ended_courses_cannot_be_extended(cast: Cast, open_course) -> None:
-    course = open_course(protocol="maintenance", planned=None)
+def test_open_ended_courses_cannot_be_extended(cast: Cast) -> None:
+    course = open_course(therapist=cast.users["therapist"], protocol="maintenance", planned=None)
     with pytest.raises(CourseError, match="open-ended"):
         course_extend(
             actor=actor_for(cast, "therapist"),
@@ -220,8 +232,8 @@ def test_open_ended_courses_cannot_be_extended(cast: Cast, open_course) -> None:
         )
 
 
-def test_only_the_treating_therapist_changes_a_course(cast: Cast, open_course) -> None:
-    course = open_course()
+def test_only_the_treating_therapist_changes_a_course(cast: Cast) -> None:
+    course = open_course(therapist=cast.users["therapist"])
     for role in ("therapist2", "supervisor", "admin"):
         with pytest.raises(CourseError, match="treating therapist"):
             course_extend(
@@ -236,8 +248,8 @@ def test_only_the_treating_therapist_changes_a_course(cast: Cast, open_course) -
 # --- ending ----------------------------------------------------------------------------------
 
 
-def test_completing_a_course_closes_it(cast: Cast, open_course) -> None:
-    course = open_course()
+def test_completing_a_course_closes_it(cast: Cast) -> None:
+    course = open_course(therapist=cast.users["therapist"])
     ended = course_end(
         actor=actor_for(cast, "therapist"),
         course=course,
@@ -261,8 +273,8 @@ def test_completing_a_course_closes_it(cast: Cast, open_course) -> None:
         ("active", "", TODAY, "completed or ended early"),
     ],
 )
-def test_bad_endings_change_nothing(cast: Cast, open_course, status, reason, ended_on, message):
-    course = open_course()
+def test_bad_endings_change_nothing(cast: Cast, status, reason, ended_on, message):
+    course = open_course(therapist=cast.users["therapist"])
     with pytest.raises(CourseError, match=message):
         course_end(
             actor=actor_for(cast, "therapist"),
@@ -276,8 +288,8 @@ def test_bad_endings_change_nothing(cast: Cast, open_course, status, reason, end
     assert (course.status, course.ended_on, course.version) == ("assessment", None, 1)
 
 
-def test_a_course_ends_after_its_last_note_and_with_no_drafts(cast: Cast, open_course) -> None:
-    course = open_course()
+def test_a_course_ends_after_its_last_note_and_with_no_drafts(cast: Cast) -> None:
+    course = open_course(therapist=cast.users["therapist"])
     actor = actor_for(cast, "therapist")
     note = note_open(actor=actor, course=course, date=TODAY - timedelta(days=3))
     with pytest.raises(CourseError, match="still a draft"):
@@ -315,8 +327,8 @@ def test_a_course_ends_after_its_last_note_and_with_no_drafts(cast: Cast, open_c
     assert (ended.status, ended.end_reason) == ("ended_early", "The client moved away.")
 
 
-def test_a_stale_end_is_refused(cast: Cast, open_course) -> None:
-    course = open_course()
+def test_a_stale_end_is_refused(cast: Cast) -> None:
+    course = open_course(therapist=cast.users["therapist"])
     with pytest.raises(CourseConflict):
         course_end(
             actor=actor_for(cast, "therapist"),

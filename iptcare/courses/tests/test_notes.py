@@ -21,6 +21,8 @@ from iptcare.courses.services import (
     note_sign,
     note_update,
 )
+from tests import factories
+from tests.factories import open_course
 
 from .conftest import actor_for, clinic_today_for_tests
 
@@ -47,16 +49,16 @@ def _snapshot(note: SessionNote) -> tuple:
 # --- opening a note --------------------------------------------------------------------------
 
 
-def test_a_new_note_takes_the_next_session_number_and_the_phase_agenda(cast, open_course):
-    course = open_course()
+def test_a_new_note_takes_the_next_session_number_and_the_phase_agenda(cast):
+    course = open_course(therapist=cast.users["therapist"])
     note = note_open(actor=actor_for(cast, "therapist"), course=course, date=TODAY)
     assert (note.number, note.status, note.author) == (1, "draft", cast.users["therapist"])
     assert note.agenda[0].startswith("Review symptoms")
     assert AccessEntry.objects.filter(action="create", object_id=str(note.pk)).exists()
 
 
-def test_a_new_note_carries_forward_the_homework_set_and_the_last_plan(cast, open_course):
-    course = open_course()
+def test_a_new_note_carries_forward_the_homework_set_and_the_last_plan(cast):
+    course = open_course(therapist=cast.users["therapist"])
     actor = actor_for(cast, "therapist")
     first = note_open(actor=actor, course=course, date=TODAY - timedelta(days=7))
     note_sign(
@@ -71,8 +73,8 @@ def test_a_new_note_carries_forward_the_homework_set_and_the_last_plan(cast, ope
     assert second.homework_reviewed == "Call Sam"
 
 
-def test_the_agenda_says_when_the_course_is_ending(cast, open_course):
-    course = open_course(weeks_ago=20)
+def test_the_agenda_says_when_the_course_is_ending(cast):
+    course = open_course(therapist=cast.users["therapist"], weeks_ago=20)
     _held(cast, course, 13)
     note = note_open(actor=actor_for(cast, "therapist"), course=course, date=TODAY)
     assert note.agenda[0] == "Ending phase: 3 sessions left, this one included. Name the ending"
@@ -80,8 +82,8 @@ def test_the_agenda_says_when_the_course_is_ending(cast, open_course):
     assert course.status == "ending"
 
 
-def test_brief_ipt_ends_in_its_last_two_sessions(cast, open_course):
-    course = open_course(protocol="brief", planned=8)
+def test_brief_ipt_ends_in_its_last_two_sessions(cast):
+    course = open_course(therapist=cast.users["therapist"], protocol="brief", planned=8)
     _held(cast, course, 5)
     assert course_position(course).is_ending is False
     note = note_open(actor=actor_for(cast, "therapist"), course=course, date=TODAY)
@@ -89,15 +91,17 @@ def test_brief_ipt_ends_in_its_last_two_sessions(cast, open_course):
     assert course_position(course).label == "Session 7 of 8 · termination phase"
 
 
-def test_the_course_status_follows_the_sessions_held(cast, open_course):
-    course = open_course()
+def test_the_course_status_follows_the_sessions_held(cast):
+    course = open_course(therapist=cast.users["therapist"])
     _held(cast, course, 3)
     course.refresh_from_db()
     assert course.status == "active"  # session 4 is the middle phase
 
 
-def test_a_session_past_the_planned_length_needs_an_extension_first(cast, open_course):
-    course = open_course(protocol="brief", planned=8, weeks_ago=12)
+def test_a_session_past_the_planned_length_needs_an_extension_first(cast):
+    course = open_course(
+        therapist=cast.users["therapist"], protocol="brief", planned=8, weeks_ago=12
+    )
     _held(cast, course, 8)
     count = SessionNote.objects.count()
     with pytest.raises(CourseError, match="Session 9 is past the 8 planned sessions: extend"):
@@ -122,8 +126,8 @@ def test_a_session_past_the_planned_length_needs_an_extension_first(cast, open_c
         (TODAY - timedelta(weeks=3), "before session 2"),
     ],
 )
-def test_note_dates_out_of_order_are_refused(cast, open_course, day, message):
-    course = open_course()
+def test_note_dates_out_of_order_are_refused(cast, day, message):
+    course = open_course(therapist=cast.users["therapist"])
     _held(cast, course, 2)  # two and one weeks ago
     with pytest.raises(CourseError, match=message) as caught:
         note_open(actor=actor_for(cast, "therapist"), course=course, date=day)
@@ -131,8 +135,8 @@ def test_note_dates_out_of_order_are_refused(cast, open_course, day, message):
     assert course.notes.count() == 2
 
 
-def test_a_missed_session_does_not_use_up_the_contract(cast, open_course):
-    course = open_course()
+def test_a_missed_session_does_not_use_up_the_contract(cast):
+    course = open_course(therapist=cast.users["therapist"])
     actor = actor_for(cast, "therapist")
     missed = note_open(
         actor=actor, course=course, date=TODAY - timedelta(days=7), attendance="no_show"
@@ -144,17 +148,17 @@ def test_a_missed_session_does_not_use_up_the_contract(cast, open_course):
 
 
 def test_only_the_treating_therapist_writes_notes(cast: Cast):
-    jordan = Course.objects.filter(client=cast.clients["client"]).first()
+    course = open_course(therapist=cast.users["therapist"])
     for role in ("therapist2", "supervisor", "admin", "student"):
         with pytest.raises(CourseError, match="treating therapist"):
-            note_open(actor=actor_for(cast, role), course=jordan, date=TODAY)
+            note_open(actor=actor_for(cast, role), course=course, date=TODAY)
 
 
 # --- drafts and two tabs ---------------------------------------------------------------------
 
 
-def test_saving_a_draft_bumps_its_version_and_is_audited(cast, open_course):
-    course = open_course()
+def test_saving_a_draft_bumps_its_version_and_is_audited(cast):
+    course = open_course(therapist=cast.users["therapist"])
     actor = actor_for(cast, "therapist")
     note = note_open(actor=actor, course=course, date=TODAY)
     saved = note_update(
@@ -164,8 +168,8 @@ def test_saving_a_draft_bumps_its_version_and_is_audited(cast, open_course):
     assert AccessEntry.objects.filter(action="update", object_id=str(note.pk)).exists()
 
 
-def test_a_stale_draft_from_a_second_tab_never_overwrites(cast, open_course):
-    course = open_course()
+def test_a_stale_draft_from_a_second_tab_never_overwrites(cast):
+    course = open_course(therapist=cast.users["therapist"])
     actor = actor_for(cast, "therapist")
     note = note_open(actor=actor, course=course, date=TODAY)
     tab_one_version = tab_two_version = note.version
@@ -191,15 +195,17 @@ def test_a_stale_draft_from_a_second_tab_never_overwrites(cast, open_course):
         ("ipt_a", 12, 1, True),
     ],
 )
-def test_mood_ratings_follow_the_protocols_scale(
-    cast, open_course, new_client, protocol, planned, rating, ok
-):
+def test_mood_ratings_follow_the_protocols_scale(cast, protocol, planned, rating, ok):
     if protocol == "ipt_a":
         from iptcare.courses.services import course_open
 
         course = course_open(
             actor=actor_for(cast, "therapist"),
-            client=new_client(born=TODAY.replace(year=TODAY.year - 15)),
+            client=factories.client(
+                cast.clinic,
+                therapists=[cast.users["therapist"]],
+                date_of_birth=TODAY.replace(year=TODAY.year - 15),
+            ),
             protocol="ipt_a",
             therapist=cast.users["therapist"],
             start_date=TODAY - timedelta(days=7),
@@ -207,7 +213,7 @@ def test_mood_ratings_follow_the_protocols_scale(
             frequency="weekly",
         )
     else:
-        course = open_course()
+        course = open_course(therapist=cast.users["therapist"])
     actor = actor_for(cast, "therapist")
     note = note_open(actor=actor, course=course, date=TODAY)
     if ok:
@@ -219,8 +225,8 @@ def test_mood_ratings_follow_the_protocols_scale(
         assert SessionNote.objects.get(pk=note.pk).mood_rating is None
 
 
-def test_unknown_techniques_and_risk_answers_are_refused(cast, open_course):
-    course = open_course()
+def test_unknown_techniques_and_risk_answers_are_refused(cast):
+    course = open_course(therapist=cast.users["therapist"])
     actor = actor_for(cast, "therapist")
     note = note_open(actor=actor, course=course, date=TODAY)
     with pytest.raises(CourseError, match="techniques"):
@@ -233,8 +239,8 @@ def test_unknown_techniques_and_risk_answers_are_refused(cast, open_course):
 # --- signing ---------------------------------------------------------------------------------
 
 
-def test_signing_locks_the_note(cast, open_course):
-    course = open_course()
+def test_signing_locks_the_note(cast):
+    course = open_course(therapist=cast.users["therapist"])
     actor = actor_for(cast, "therapist")
     note = note_open(actor=actor, course=course, date=TODAY)
     signed = note_sign(actor=actor, note=note, version=1, changes={**COMPLETE, "plan_next": "X"})
@@ -243,8 +249,8 @@ def test_signing_locks_the_note(cast, open_course):
     assert AccessEntry.objects.filter(action="sign", object_id=str(note.pk)).exists()
 
 
-def test_a_signed_note_cannot_be_edited_or_signed_again(cast, open_course):
-    course = open_course()
+def test_a_signed_note_cannot_be_edited_or_signed_again(cast):
+    course = open_course(therapist=cast.users["therapist"])
     actor = actor_for(cast, "therapist")
     note = note_open(actor=actor, course=course, date=TODAY)
     signed = note_sign(actor=actor, note=note, version=1, changes=COMPLETE)
@@ -256,8 +262,8 @@ def test_a_signed_note_cannot_be_edited_or_signed_again(cast, open_course):
     assert _snapshot(signed) == before
 
 
-def test_an_attended_session_needs_mood_and_risk_check_before_signing(cast, open_course):
-    course = open_course()
+def test_an_attended_session_needs_mood_and_risk_check_before_signing(cast):
+    course = open_course(therapist=cast.users["therapist"])
     actor = actor_for(cast, "therapist")
     note = note_open(actor=actor, course=course, date=TODAY)
     with pytest.raises(CourseError, match="mood rating") as caught:
@@ -269,8 +275,8 @@ def test_an_attended_session_needs_mood_and_risk_check_before_signing(cast, open
     assert (note.status, note.version, note.plan_next, note.mood_rating) == ("draft", 1, "", None)
 
 
-def test_a_discussed_risk_needs_what_was_discussed(cast, open_course):
-    course = open_course()
+def test_a_discussed_risk_needs_what_was_discussed(cast):
+    course = open_course(therapist=cast.users["therapist"])
     actor = actor_for(cast, "therapist")
     note = note_open(actor=actor, course=course, date=TODAY)
     with pytest.raises(CourseError, match="safety plan") as caught:
@@ -280,15 +286,15 @@ def test_a_discussed_risk_needs_what_was_discussed(cast, open_course):
     assert caught.value.field == "risk_notes"
 
 
-def test_a_missed_session_is_signed_without_mood(cast, open_course):
-    course = open_course()
+def test_a_missed_session_is_signed_without_mood(cast):
+    course = open_course(therapist=cast.users["therapist"])
     actor = actor_for(cast, "therapist")
     note = note_open(actor=actor, course=course, date=TODAY, attendance="cancelled_late")
     assert note_sign(actor=actor, note=note, version=1).status == "signed"
 
 
-def test_a_students_signed_note_waits_for_the_supervisors_cosignature(cast, open_course):
-    course = open_course(role="student")
+def test_a_students_signed_note_waits_for_the_supervisors_cosignature(cast):
+    course = open_course(therapist=cast.users["student"])
     student = actor_for(cast, "student")
     note = note_open(actor=student, course=course, date=TODAY)
     signed = note_sign(actor=student, note=note, version=1, changes=COMPLETE)
@@ -305,8 +311,8 @@ def test_a_students_signed_note_waits_for_the_supervisors_cosignature(cast, open
         note_cosign(actor=actor_for(cast, "supervisor"), note=final)
 
 
-def test_a_registered_therapists_note_needs_no_cosignature(cast, open_course):
-    course = open_course()
+def test_a_registered_therapists_note_needs_no_cosignature(cast):
+    course = open_course(therapist=cast.users["therapist"])
     note = _held(cast, course, 1)[0]
     with pytest.raises(CourseError, match="not waiting"):
         note_cosign(actor=actor_for(cast, "supervisor"), note=note)
@@ -315,8 +321,8 @@ def test_a_registered_therapists_note_needs_no_cosignature(cast, open_course):
 # --- amendments ------------------------------------------------------------------------------
 
 
-def test_amendments_add_to_a_signed_note_without_changing_it(cast, open_course):
-    course = open_course()
+def test_amendments_add_to_a_signed_note_without_changing_it(cast):
+    course = open_course(therapist=cast.users["therapist"])
     actor = actor_for(cast, "therapist")
     note = _held(cast, course, 1)[0]
     before = _snapshot(note)
@@ -330,14 +336,13 @@ def test_amendments_add_to_a_signed_note_without_changing_it(cast, open_course):
     assert AccessEntry.objects.filter(action="amend", object_id=str(note.pk)).exists()
 
 
-def test_bad_amendments_change_nothing(cast, open_course):
-    course = open_course()
+def test_bad_amendments_change_nothing(cast):
+    course = open_course(therapist=cast.users["therapist"])
     actor = actor_for(cast, "therapist")
     draft = note_open(actor=actor, course=course, date=TODAY)
     with pytest.raises(CourseError, match="still a draft"):
         note_amend(actor=actor, note=draft, text="An amendment to a draft.")
-    jordan = Course.objects.filter(client=cast.clients["client"]).first()
-    signed = jordan.notes.filter(status="signed").first()
+    signed = factories.signed_note(open_course(therapist=cast.users["therapist"]))
     with pytest.raises(CourseError, match="Write the amendment"):
         note_amend(actor=actor, note=signed, text="  ")
     with pytest.raises(CourseError, match="treating therapist"):

@@ -17,14 +17,36 @@ from iptcare.courses.selectors import (
     unsigned_note_counts,
 )
 from iptcare.courses.services import note_open, note_sign
+from tests import factories
+from tests.factories import open_course
 
 from .conftest import actor_for, clinic_today_for_tests
 
 TODAY = clinic_today_for_tests()
 
 
-def _jordan(cast: Cast) -> Course:
-    return Course.objects.filter(client=cast.clients["client"]).first()
+def _weekly(course: Course, held: int, *, draft_today: bool = False) -> Course:
+    """`held` signed weekly notes ending a week ago, and today's draft if asked."""
+    first = TODAY - timedelta(weeks=held)
+    for n in range(held):
+        factories.signed_note(course, day=first + timedelta(weeks=n))
+    if draft_today:
+        factories.note(course, day=TODAY)
+    return course
+
+
+def _at_session_10(cast: Cast) -> Course:
+    """The client's Standard IPT course at session 10: nine held, the ninth a draft."""
+    course = open_course(cast.clients["client"], start_date=TODAY - timedelta(weeks=8))
+    return _weekly(course, 8, draft_today=True)
+
+
+def _student_course(cast: Cast) -> Course:
+    """The student's course at session 6: all co-signed but the latest note."""
+    course = open_course(cast.clients["student_client"], start_date=TODAY - timedelta(weeks=5))
+    for note in _weekly(course, 5).notes.order_by("number")[:4]:
+        factories.cosign(note)
+    return course
 
 
 def _text(response) -> str:  # type: ignore[no-untyped-def]
@@ -32,7 +54,7 @@ def _text(response) -> str:  # type: ignore[no-untyped-def]
 
 
 def test_the_course_page_shows_position_phases_gates_and_notes(cast: Cast) -> None:
-    course = _jordan(cast)
+    course = _at_session_10(cast)
     page = _text(cast.http("therapist").get(f"/courses/{course.pk}/"))
     assert "Session 10 of 16 · middle phase" in page
     assert "Initial phase: sessions 1–3" in page and "Termination phase: sessions 14–16" in page
@@ -41,8 +63,8 @@ def test_the_course_page_shows_position_phases_gates_and_notes(cast: Cast) -> No
     assert "New session note" in page and "Extend the course" in page
 
 
-def test_open_gates_in_the_middle_phase_warn_but_do_not_block(cast: Cast, open_course) -> None:
-    course = open_course()
+def test_open_gates_in_the_middle_phase_warn_but_do_not_block(cast: Cast) -> None:
+    course = open_course(therapist=cast.users["therapist"])
     actor = actor_for(cast, "therapist")
     for weeks in (3, 2, 1):
         note = note_open(actor=actor, course=course, date=TODAY - timedelta(weeks=weeks))
@@ -59,22 +81,26 @@ def test_open_gates_in_the_middle_phase_warn_but_do_not_block(cast: Cast, open_c
 
 
 def test_the_termination_notice_shows_in_the_last_sessions(cast: Cast) -> None:
-    maria = Course.objects.get(client=cast.clients["client2"])
-    page = _text(cast.http("therapist2").get(f"/courses/{maria.pk}/"))
+    ending = open_course(cast.clients["client2"], start_date=TODAY - timedelta(weeks=13))
+    _weekly(ending, 13)
+    page = _text(cast.http("therapist2").get(f"/courses/{ending.pk}/"))
     assert "Session 14 of 16 · termination phase" in page
     assert "Ending phase: 3 sessions left, this one included" in page
 
 
 def test_a_supervisor_reads_the_course_but_gets_no_actions(cast: Cast) -> None:
-    ben = Course.objects.get(client=cast.clients["student_client"])
-    page = _text(cast.http("supervisor").get(f"/courses/{ben.pk}/"))
+    supervised = _student_course(cast)
+    page = _text(cast.http("supervisor").get(f"/courses/{supervised.pk}/"))
     assert "Session 6 of 16 · middle phase" in page
     assert "New session note" not in page
 
 
-def test_the_course_page_query_count_does_not_grow_with_notes(cast: Cast, open_course) -> None:
+def test_the_course_page_query_count_does_not_grow_with_notes(cast: Cast) -> None:
     browser = cast.http("therapist")
-    few, many = open_course(weeks_ago=30), open_course(weeks_ago=30)
+    few, many = (
+        open_course(therapist=cast.users["therapist"], weeks_ago=30),
+        open_course(therapist=cast.users["therapist"], weeks_ago=30),
+    )
     actor = actor_for(cast, "therapist")
     for course, count in ((few, 2), (many, 14)):
         for index in range(count):
@@ -96,8 +122,8 @@ def test_the_course_page_query_count_does_not_grow_with_notes(cast: Cast, open_c
     assert counts[0] == counts[1], counts
 
 
-def test_starting_a_course_from_the_client_page(cast: Cast, new_client) -> None:
-    client = new_client()
+def test_starting_a_course_from_the_client_page(cast: Cast) -> None:
+    client = factories.client(cast.clinic, therapists=[cast.users["therapist"]])
     browser = cast.http("therapist")
     form = browser.get(f"/courses/new/?client={client.pk}")
     assert f'<option value="{client.pk}" selected>' in form.content.decode()
@@ -119,19 +145,20 @@ def test_starting_a_course_from_the_client_page(cast: Cast, new_client) -> None:
 
 
 def test_someone_elses_client_cannot_be_chosen(cast: Cast) -> None:
-    maria = cast.clients["client2"]
-    assert cast.http("therapist").get(f"/courses/new/?client={maria.pk}").status_code == 404
+    ending = cast.clients["client2"]
+    assert cast.http("therapist").get(f"/courses/new/?client={ending.pk}").status_code == 404
     assert cast.http("therapist").get("/courses/new/?client=abc").status_code == 404
 
 
 def test_the_clients_course_list(cast: Cast) -> None:
+    _at_session_10(cast)
     page = _text(cast.http("therapist").get(f"/courses/client/{cast.clients['client'].pk}/"))
     assert "Session 10 of 16 · middle phase" in page and "1 draft" in page
     assert "Start a course" not in page  # the open course comes first
 
 
-def test_extending_through_the_page_and_a_stale_second_tab(cast: Cast, open_course) -> None:
-    course = open_course()
+def test_extending_through_the_page_and_a_stale_second_tab(cast: Cast) -> None:
+    course = open_course(therapist=cast.users["therapist"])
     browser = cast.http("therapist")
     url = f"/courses/{course.pk}/extend/"
     short = browser.post(url, {"version": 1, "to_sessions": 18, "reason": "more"})
@@ -146,8 +173,8 @@ def test_extending_through_the_page_and_a_stale_second_tab(cast: Cast, open_cour
     assert "16 → 18 sessions" in _text(browser.get(f"/courses/{course.pk}/"))
 
 
-def test_ending_early_without_a_reason_says_so_beside_the_field(cast, open_course) -> None:
-    course = open_course()
+def test_ending_early_without_a_reason_says_so_beside_the_field(cast) -> None:
+    course = open_course(therapist=cast.users["therapist"])
     response = cast.http("therapist").post(
         f"/courses/{course.pk}/end/",
         {"version": 1, "status": "ended_early", "ended_on": TODAY.isoformat(), "reason": ""},
@@ -172,8 +199,8 @@ def _draft_form(note: SessionNote, **changes: object) -> dict[str, object]:
     return data
 
 
-def test_autosave_returns_the_time_and_the_new_version(cast: Cast, open_course) -> None:
-    course = open_course()
+def test_autosave_returns_the_time_and_the_new_version(cast: Cast) -> None:
+    course = open_course(therapist=cast.users["therapist"])
     note = note_open(actor=actor_for(cast, "therapist"), course=course, date=TODAY)
     url = f"/courses/{course.pk}/notes/{note.pk}/autosave/"
     response = cast.http("therapist").post(url, _draft_form(note, plan_next="Inventory"))
@@ -183,8 +210,8 @@ def test_autosave_returns_the_time_and_the_new_version(cast: Cast, open_course) 
     assert SessionNote.objects.get(pk=note.pk).plan_next == "Inventory"
 
 
-def test_autosave_from_a_stale_tab_says_so_and_does_not_overwrite(cast, open_course) -> None:
-    course = open_course()
+def test_autosave_from_a_stale_tab_says_so_and_does_not_overwrite(cast) -> None:
+    course = open_course(therapist=cast.users["therapist"])
     note = note_open(actor=actor_for(cast, "therapist"), course=course, date=TODAY)
     url = f"/courses/{course.pk}/notes/{note.pk}/autosave/"
     tab_one, tab_two = cast.http("therapist"), cast.http("therapist")
@@ -196,8 +223,8 @@ def test_autosave_from_a_stale_tab_says_so_and_does_not_overwrite(cast, open_cou
     assert SessionNote.objects.get(pk=note.pk).plan_next == "From tab one"
 
 
-def test_autosave_reports_a_bad_mood_rating(cast: Cast, open_course) -> None:
-    course = open_course()
+def test_autosave_reports_a_bad_mood_rating(cast: Cast) -> None:
+    course = open_course(therapist=cast.users["therapist"])
     note = note_open(actor=actor_for(cast, "therapist"), course=course, date=TODAY)
     url = f"/courses/{course.pk}/notes/{note.pk}/autosave/"
     body = cast.http("therapist").post(url, _draft_form(note, mood_rating=12)).content.decode()
@@ -205,8 +232,8 @@ def test_autosave_reports_a_bad_mood_rating(cast: Cast, open_course) -> None:
     assert SessionNote.objects.get(pk=note.pk).version == 1
 
 
-def test_signing_through_the_page_shows_errors_beside_the_field(cast, open_course) -> None:
-    course = open_course()
+def test_signing_through_the_page_shows_errors_beside_the_field(cast) -> None:
+    course = open_course(therapist=cast.users["therapist"])
     note = note_open(actor=actor_for(cast, "therapist"), course=course, date=TODAY)
     browser = cast.http("therapist")
     url = f"/courses/{course.pk}/notes/{note.pk}/sign/"
@@ -219,7 +246,7 @@ def test_signing_through_the_page_shows_errors_beside_the_field(cast, open_cours
 
 
 def test_editing_a_signed_note_is_refused_with_a_message(cast: Cast) -> None:
-    course = _jordan(cast)
+    course = _at_session_10(cast)
     note = course.notes.filter(status="signed").first()
     browser = cast.http("therapist")
     before = SessionNote.objects.get(pk=note.pk)
@@ -238,9 +265,9 @@ def test_editing_a_signed_note_is_refused_with_a_message(cast: Cast) -> None:
 
 
 def test_a_supervisor_cosigns_from_the_note_page(cast: Cast) -> None:
-    ben = Course.objects.get(client=cast.clients["student_client"])
-    waiting = ben.notes.get(status="awaiting_cosignature")
-    url = f"/courses/{ben.pk}/notes/{waiting.pk}/"
+    supervised = _student_course(cast)
+    waiting = supervised.notes.get(status="awaiting_cosignature")
+    url = f"/courses/{supervised.pk}/notes/{waiting.pk}/"
     assert "Co-sign this note" in cast.http("supervisor").get(url).content.decode()
     assert "Co-sign this note" not in cast.http("student").get(url).content.decode()
     assert cast.http("student").post(url + "cosign/").status_code == 403
@@ -249,9 +276,9 @@ def test_a_supervisor_cosigns_from_the_note_page(cast: Cast) -> None:
 
 
 def test_the_supervisor_s_home_lists_the_notes_waiting_for_their_cosignature(cast: Cast) -> None:
-    ben = Course.objects.get(client=cast.clients["student_client"])
-    waiting = ben.notes.get(status="awaiting_cosignature")
-    link = f"/courses/{ben.pk}/notes/{waiting.pk}/"
+    supervised = _student_course(cast)
+    waiting = supervised.notes.get(status="awaiting_cosignature")
+    link = f"/courses/{supervised.pk}/notes/{waiting.pk}/"
     home = cast.http("supervisor").get("/home/").content.decode()
     assert "Notes waiting for your co-signature (1)" in home and link in home
     # Nobody else's queue: not another supervisor's, not the student's own home.
@@ -268,10 +295,10 @@ def test_the_cosignature_queue_costs_one_query_however_long(cast: Cast) -> None:
     from iptcare.courses.selectors import notes_awaiting_cosignature
 
     supervisor = cast.users["supervisor"]
-    ben = Course.objects.get(client=cast.clients["student_client"])
+    supervised = _student_course(cast)
     with CaptureQueriesContext(connection) as one:
         before = notes_awaiting_cosignature(supervisor)
-    for note in ben.notes.exclude(status="awaiting_cosignature")[:3]:
+    for note in supervised.notes.exclude(status="awaiting_cosignature")[:3]:
         SessionNote.objects.filter(pk=note.pk).update(status="awaiting_cosignature")
     with CaptureQueriesContext(connection) as many:
         after = notes_awaiting_cosignature(supervisor)
@@ -281,7 +308,7 @@ def test_the_cosignature_queue_costs_one_query_however_long(cast: Cast) -> None:
 
 
 def test_an_amendment_through_the_page(cast: Cast) -> None:
-    course = _jordan(cast)
+    course = _at_session_10(cast)
     note = course.notes.filter(status="signed").first()
     url = f"/courses/{course.pk}/notes/{note.pk}/"
     cast.http("therapist").post(url + "amend/", {"text": "Mood was 3, corrected by phone."})
@@ -295,6 +322,7 @@ def test_an_amendment_through_the_page(cast: Cast) -> None:
 
 
 def test_positions_drafts_and_current_courses_take_constant_queries(cast: Cast) -> None:
+    course = _at_session_10(cast)
     courses = list(Course.objects.filter(clinic=cast.clinic))
     ids = [c.pk for c in courses]
     with CaptureQueriesContext(connection) as queries:
@@ -302,21 +330,22 @@ def test_positions_drafts_and_current_courses_take_constant_queries(cast: Cast) 
         drafts = unsigned_note_counts(ids)
         current = current_courses_for_clients({c.client_id for c in courses})
     assert len(queries) == 3
-    jordan = _jordan(cast)
-    assert positions[jordan.pk].label == "Session 10 of 16 · middle phase"
-    assert (positions[jordan.pk].held, positions[jordan.pk].is_ending) == (9, False)
-    assert drafts == {jordan.pk: 1}
-    assert current[cast.clients["client"].pk] == jordan
+    assert positions[course.pk].label == "Session 10 of 16 · middle phase"
+    assert (positions[course.pk].held, positions[course.pk].is_ending) == (9, False)
+    assert drafts == {course.pk: 1}
+    assert current[cast.clients["client"].pk] == course
 
 
-def test_the_current_course_is_the_open_one_else_the_latest(cast, open_course) -> None:
-    ethan = Course.objects.get(client__legal_name="Ethan Brown")
-    assert current_courses_for_clients([ethan.client_id])[ethan.client_id] == ethan
+def test_the_current_course_is_the_open_one_else_the_latest(cast) -> None:
+    ended = open_course(therapist=cast.users["therapist"], weeks_ago=20)
+    _weekly(ended, 3)
+    factories.end_course(ended, "ended_early", reason="Moved out of province.")
+    assert current_courses_for_clients([ended.client_id])[ended.client_id] == ended
     assert current_courses_for_clients([cast.clients["other"].pk]) == {}
 
 
 def test_the_course_header_tag(cast: Cast) -> None:
-    course = _jordan(cast)
+    course = _at_session_10(cast)
     html = Template("{% load courses %}{% course_header course %}").render(
         Context({"course": course})
     )
@@ -328,7 +357,7 @@ def test_the_course_header_tag(cast: Cast) -> None:
 
 
 def test_the_api_gives_position_gates_and_notes(cast: Cast) -> None:
-    course = _jordan(cast)
+    course = _at_session_10(cast)
     data = cast.http("therapist").get(f"/api/v1/courses/{course.pk}").json()
     assert (data["session_number"], data["phase"], data["planned_sessions"]) == (10, "middle", 16)
     assert [g["key"] for g in data["gates"]][0] == "symptom_measure"
@@ -344,9 +373,8 @@ def test_opening_a_course_asks_about_the_care_team_in_the_same_query(cast: Cast)
 
     from iptcare.audit.services import Actor
     from iptcare.courses.selectors import course_get_for
-    from iptcare.courses.tests.permissions import demo_course
 
-    course = demo_course(cast, "client")
+    course = open_course(cast.clients["client"])
     therapist = cast.users["therapist"]
     assert therapist.clinic is not None  # loaded by the time-zone middleware in a request
     with CaptureQueriesContext(connection) as captured:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from conftest import Cast
-from iptcare.courses.tests.permissions import demo_course
+from iptcare.courses.tests.permissions import target_course
 from iptcare.formulation.models import (
     CommunicationAnalysis,
     Episode,
@@ -69,8 +69,8 @@ EXPECTED: dict[str, Expectation] = {
 
 def _first(model: Any) -> Callable[[Cast, str], int]:
     def pick(cast: Cast, target: str) -> int:
-        record = model.objects.filter(course=demo_course(cast, target)).order_by("pk").first()
-        assert record is not None, f"the demo has no {model.__name__} for {target}"
+        record = model.objects.filter(course=target_course(cast, target)).order_by("pk").first()
+        assert record is not None, f"the matrix built no {model.__name__} for {target}"
         return int(record.pk)
 
     return pick

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from conftest import Cast
 from iptcare.audit.models import AccessEntry
-from iptcare.courses.tests.permissions import demo_course
+from iptcare.courses.models import Course
 from iptcare.formulation.models import (
     Episode,
     FocusAreaChoice,
@@ -16,8 +16,7 @@ from iptcare.formulation.models import (
 )
 
 
-def test_the_demo_course_reads_as_on_its_pages(cast: Cast) -> None:
-    course = demo_course(cast, "client")
+def test_a_course_reads_as_on_its_pages(cast: Cast, course: Course) -> None:
     browser = cast.http("therapist")
     people = browser.get(f"/api/v1/formulation/courses/{course.pk}/inventory").json()
     current = InventoryPerson.objects.filter(course=course, archived_at__isnull=True)
@@ -41,8 +40,9 @@ def test_the_demo_course_reads_as_on_its_pages(cast: Cast) -> None:
     assert written["text"]
 
 
-def test_reads_are_recorded_and_hidden_from_everyone_outside_the_care_team(cast: Cast) -> None:
-    course = demo_course(cast, "client")
+def test_reads_are_recorded_and_hidden_from_everyone_outside_the_care_team(
+    cast: Cast, course: Course
+) -> None:
     for part in ("inventory", "timeline", "formulation"):
         url = f"/api/v1/formulation/courses/{course.pk}/{part}"
         before = AccessEntry.objects.filter(action="read", object_type="courses.course").count()
@@ -53,8 +53,9 @@ def test_reads_are_recorded_and_hidden_from_everyone_outside_the_care_team(cast:
             assert cast.http(role).get(url).status_code == 404
 
 
-def test_the_timeline_costs_the_same_queries_whatever_its_length(cast: Cast) -> None:
-    course = demo_course(cast, "client")
+def test_the_timeline_costs_the_same_queries_whatever_its_length(
+    cast: Cast, course: Course
+) -> None:
     browser = cast.http("therapist")
     url = f"/api/v1/formulation/courses/{course.pk}/timeline"
     with CaptureQueriesContext(connection) as few:

@@ -13,24 +13,19 @@ from django.urls import reverse
 from conftest import Cast
 from iptcare.audit.services import Actor
 from iptcare.courses.models import Course
-from iptcare.courses.tests.permissions import demo_course
 from iptcare.formulation import charts, selectors, services
 from iptcare.formulation.models import (
     FocusAreaChoice,
     HomeworkPracticeLog,
-    HomeworkTask,
     InventoryPerson,
     LifeEvent,
     RolePlay,
 )
 from iptcare.formulation.views import portal_homework
+from tests import factories
+from tests.factories import WorkedCourse
 
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-@pytest.fixture
-def course(cast: Cast) -> Course:
-    return demo_course(cast, "client")
 
 
 def _url(name: str, course: Course, **kwargs: int) -> str:
@@ -94,13 +89,12 @@ def test_the_inventory_page_shows_the_circle_and_the_list(cast: Cast, course: Co
         assert person.name in page
 
 
-def test_the_supervisor_reads_but_cannot_add(cast: Cast) -> None:
-    ben = demo_course(cast, "student_client")
+def test_the_supervisor_reads_but_cannot_add(cast: Cast, student_course: Course) -> None:
     browser = cast.http("supervisor")
-    page = browser.get(_url("inventory", ben)).content.decode()
+    page = browser.get(_url("inventory", student_course)).content.decode()
     assert "Add a person" not in page
-    person = selectors.inventory_people(ben).first()
-    edit = _url("person_edit", ben, person_id=person.pk)
+    person = selectors.inventory_people(student_course).first()
+    edit = _url("person_edit", student_course, person_id=person.pk)
     assert "only the treating therapist" in browser.get(edit).content.decode()
     response = browser.post(edit, {"name": "Changed", "relation": "x", "ring": 1})
     assert response.status_code == 403
@@ -108,8 +102,10 @@ def test_the_supervisor_reads_but_cannot_add(cast: Cast) -> None:
     assert person.name != "Changed"
 
 
-def test_a_person_from_another_course_is_not_found(cast: Cast, course: Course) -> None:
-    other = selectors.inventory_people(demo_course(cast, "student_client")).first()
+def test_a_person_from_another_course_is_not_found(
+    cast: Cast, course: Course, student_course: Course
+) -> None:
+    other = selectors.inventory_people(student_course).first()
     response = cast.http("therapist").get(_url("person_edit", course, person_id=other.pk))
     assert response.status_code == 404
 
@@ -218,26 +214,35 @@ def test_the_dispute_stage_history_is_shown(cast: Cast, course: Course) -> None:
     assert "what stops a resolution" in page.lower()
 
 
-def test_the_suggestion_shows_during_the_initial_phase_only(cast: Cast) -> None:
-    liam = Course.objects.get(client__legal_name="Liam O'Connor")
+def test_the_suggestion_shows_during_the_initial_phase_only(cast: Cast, course: Course) -> None:
+    starting = factories.open_course(therapist=cast.users["therapist"], weeks_ago=1)
+    factories.signed_note(starting)
+    factories.person(starting, "Bea Spouse", relation="wife", ring=1)
+    factories.life_event(starting, "retirement", starts_on=starting.start_date - timedelta(days=90))
     browser = cast.http("therapist")
-    assert "What the records suggest" in browser.get(_url("formulation", liam)).content.decode()
-    jordan = demo_course(cast, "client")
+    page = browser.get(_url("formulation", starting)).content.decode()
+    assert "What the records suggest" in page
     assert (
-        "What the records suggest" not in browser.get(_url("formulation", jordan)).content.decode()
+        "What the records suggest" not in browser.get(_url("formulation", course)).content.decode()
     )
 
 
 def test_the_termination_page_reviews_the_records(cast: Cast) -> None:
-    ethan = Course.objects.get(client__legal_name="Ethan Brown")
-    page = cast.http("therapist").get(_url("termination", ethan)).content.decode()
-    assert "Mourn his brother" in page
-    assert "Jake Miller" in page
+    ending = factories.open_course(therapist=cast.users["therapist"], weeks_ago=15)
+    factories.focus_area(ending, "grief", goals="Mourn her grandmother")
+    friend = factories.person(ending, "Jay Friend", relation="friend", ring=3)
+    factories.snapshot(ending, "initial", taken_on=ending.start_date + timedelta(weeks=2))
+    actor = Actor(user=cast.users["therapist"], role="therapist")
+    services.person_update(actor=actor, person=friend, version=None, ring=2)
+    factories.snapshot(ending, "termination")
+    page = cast.http("therapist").get(_url("termination", ending)).content.decode()
+    assert "Mourn her grandmother" in page
+    assert "Jay Friend" in page
     assert "fm-changed" in page  # the inventory changed between the two snapshots
 
 
-def test_the_client_sees_and_reports_on_their_homework(cast: Cast, rf: object) -> None:
-    task = HomeworkTask.objects.filter(course__client=cast.clients["client"], status="open").first()
+def test_the_client_sees_and_reports_on_their_homework(cast: Cast, worked: WorkedCourse) -> None:
+    task = worked.homework
     browser = cast.http("client")
     from django.contrib.messages.storage.fallback import FallbackStorage
     from django.test import RequestFactory
@@ -255,11 +260,11 @@ def test_the_client_sees_and_reports_on_their_homework(cast: Cast, rf: object) -
     assert HomeworkPracticeLog.objects.filter(task=task, what_happened="I called.").exists()
 
 
-def test_another_clients_task_cannot_be_reported_on(cast: Cast) -> None:
+def test_another_clients_task_cannot_be_reported_on(cast: Cast, worked: WorkedCourse) -> None:
     from django.http import Http404
     from django.test import RequestFactory
 
-    task = HomeworkTask.objects.filter(course__client=cast.clients["client"]).first()
+    task = worked.homework
     post = RequestFactory().post("/portal/homework/", {"task": task.pk, "what_happened": "x y z"})
     post.user = cast.users["client2"]
     with pytest.raises(Http404):
@@ -309,7 +314,7 @@ def test_new_records_default_to_the_session_being_written_up(cast: Cast, course:
     from iptcare.courses.models import SessionNote
 
     draft = SessionNote.objects.filter(course=course, status=SessionNote.Status.DRAFT).first()
-    assert draft is not None, "the demo course has a draft note for today's session"
+    assert draft is not None, "the course has a draft note for today's session"
     response = cast.http("therapist").get(_url("analysis_create", course))
     assert response.context["form"].initial["session_number"] == draft.number
 
@@ -352,7 +357,7 @@ def test_an_event_and_an_episode_taken_off_the_timeline_can_be_put_back(
 
     event = LifeEvent.objects.filter(course=course, archived_at__isnull=True).first()
     episode = Episode.objects.filter(course=course, archived_at__isnull=True).first()
-    assert event is not None and episode is not None, "the demo timeline has both"
+    assert event is not None and episode is not None, "the timeline has both"
     therapist = cast.http("therapist")
     archive_event = _url("event_archive", course, event_id=event.pk)
     archive_episode = _url("episode_archive", course, episode_id=episode.pk)
@@ -378,5 +383,8 @@ def test_an_event_and_an_episode_taken_off_the_timeline_can_be_put_back(
     assert restored.count() == 2
     # Putting back what is already there changes nothing.
     therapist.post(archive_event, {"restore": "1"})
-    assert AccessEntry.objects.filter(action="restore", object_id=str(event.pk)).count() == 1
+    event_restores = AccessEntry.objects.filter(
+        action="restore", object_type="formulation.lifeevent", object_id=str(event.pk)
+    )
+    assert event_restores.count() == 1
     assert "Taken off the timeline" not in therapist.get(_url("timeline", course)).content.decode()

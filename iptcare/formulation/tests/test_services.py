@@ -10,8 +10,8 @@ from django.utils import timezone
 from conftest import Cast
 from iptcare.audit.models import AccessEntry
 from iptcare.audit.services import Actor
+from iptcare.clinic.services import clinic_update
 from iptcare.courses.models import Course
-from iptcare.courses.tests.permissions import demo_course
 from iptcare.formulation import selectors, services
 from iptcare.formulation.catalogue import FocusArea
 from iptcare.formulation.models import (
@@ -25,11 +25,8 @@ from iptcare.formulation.models import (
     RoleDisputeWork,
 )
 from iptcare.formulation.services import FormulationError, StaleVersionError
-
-
-@pytest.fixture
-def course(cast: Cast) -> Course:
-    return demo_course(cast, "client")
+from tests import factories
+from tests.factories import WorkedCourse
 
 
 @pytest.fixture
@@ -144,12 +141,13 @@ def test_an_event_needs_a_catalogue_code(course: Course, actor: Actor) -> None:
     assert refused.value.field == "code"
 
 
-def test_an_event_cannot_name_someone_from_another_course(cast: Cast, actor: Actor) -> None:
-    jordan, ben = demo_course(cast, "client"), demo_course(cast, "student_client")
-    stranger = selectors.inventory_people(ben).first()
+def test_an_event_cannot_name_someone_from_another_course(
+    course: Course, student_course: Course, actor: Actor
+) -> None:
+    stranger = selectors.inventory_people(student_course).first()
     with pytest.raises(FormulationError):
         services.event_create(
-            actor=actor, course=jordan, code="other", starts_on=date(2024, 1, 1), people=[stranger]
+            actor=actor, course=course, code="other", starts_on=date(2024, 1, 1), people=[stranger]
         )
 
 
@@ -185,12 +183,15 @@ def test_removing_a_focus_area_archives_it_and_frees_a_place(course: Course, act
     assert {c.area for c in selectors.focus_areas(course)} >= {"grief"}
 
 
-def test_the_same_focus_area_cannot_be_chosen_twice(cast: Cast, actor: Actor) -> None:
-    ben = demo_course(cast, "student_client")
+def test_the_same_focus_area_cannot_be_chosen_twice(cast: Cast, student_course: Course) -> None:
     student = Actor(user=cast.users["student"], role="therapist")
     with pytest.raises(FormulationError):
         services.focus_area_choose(
-            actor=student, course=ben, area="interpersonal_deficits", evidence="e", goals="g"
+            actor=student,
+            course=student_course,
+            area="interpersonal_deficits",
+            evidence="e",
+            goals="g",
         )
 
 
@@ -328,23 +329,32 @@ def test_a_completed_termination_record_needs_a_recommendation(
     assert selectors.termination_for(course) is None
 
 
-def test_summaries_cover_every_course_asked_for(cast: Cast) -> None:
-    jordan, ben = demo_course(cast, "client"), demo_course(cast, "student_client")
-    summaries = selectors.formulation_summaries([jordan.pk, ben.pk, 999_999])
-    assert summaries[jordan.pk].inventory_people == 6
-    assert [code for code, _ in summaries[jordan.pk].focus_areas] == [
+def test_summaries_cover_every_course_asked_for(
+    cast: Cast, worked: WorkedCourse, student_course: Course
+) -> None:
+    # The clinic's own name for the fourth focus area is the one shown.
+    clinic_update(
+        actor=Actor(user=cast.users["admin"], role="administrator"),
+        clinic=cast.clinic,
+        fourth_focus_area_label="Interpersonal sensitivity",
+    )
+    course = worked.course
+    summaries = selectors.formulation_summaries([course.pk, student_course.pk, 999_999])
+    assert summaries[course.pk].inventory_people == len(worked.people)
+    assert [code for code, _ in summaries[course.pk].focus_areas] == [
         "role_transition",
         "role_dispute",
     ]
-    assert summaries[ben.pk].focus_areas == [
+    assert summaries[student_course.pk].focus_areas == [
         ("interpersonal_deficits", "Interpersonal sensitivity")
     ]
-    assert summaries[jordan.pk].contract_agreed
+    assert summaries[course.pk].contract_agreed
+    assert not summaries[student_course.pk].contract_agreed
     assert summaries[999_999].inventory_people == 0
 
 
 def test_summaries_take_the_same_queries_for_one_course_or_many(
-    cast: Cast, django_assert_max_num_queries: object
+    cast: Cast, course: Course, student_course: Course, django_assert_max_num_queries: object
 ) -> None:
     ids = list(Course.objects.values_list("pk", flat=True))
     with django_assert_max_num_queries(3):  # type: ignore[operator]
@@ -352,8 +362,19 @@ def test_summaries_take_the_same_queries_for_one_course_or_many(
 
 
 def test_the_suggestion_reads_the_course_records(cast: Cast) -> None:
-    ben = demo_course(cast, "student_client")
-    best = selectors.focus_suggestions(ben)[0]
+    # Long-standing loneliness, few and distant people, no event near the onset.
+    lonely = factories.client(
+        cast.clinic,
+        therapists=[cast.users["student"]],
+        presenting_concerns="Lonely since university; few close friends, long-standing.",
+    )
+    course = factories.open_course(lonely, weeks_ago=3)
+    factories.person(course, "Moe Mother", relation="mother", ring=1, practical_support=3)
+    factories.person(course, "Una University", relation="university friend", confidant=True)
+    factories.person(course, "Cole Coworker", relation="coworker", ring=3)
+    factories.person(course, "Fay Former", relation="former friend", ring=3, status="ended")
+    factories.episode(course, starts_on=course.start_date - timedelta(days=1500))
+    best = selectors.focus_suggestions(course)[0]
     assert best.area == "interpersonal_deficits"
     assert best.reasons
 

@@ -1,36 +1,34 @@
 from __future__ import annotations
 
-from datetime import date, timedelta
-
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from conftest import Cast
-from iptcare.audit.services import Actor
-from iptcare.clients.services import client_create
 from iptcare.courses.models import Course
-from iptcare.measures.tests.factories import days_ago, gad7_answers, phq9_answers, submit
+from iptcare.measures.models import RiskFlag
+from iptcare.measures.services import flags_escalate_overdue
+from tests import factories
+from tests.factories import days_ago, gad7_answers, phq9_answers, submit
+
+
+@pytest.fixture
+def client_course(cast: Cast) -> Course:
+    """The therapist's client's course, nine sessions held, with a PHQ-9 and a GAD-7."""
+    course = factories.open_course(cast.clients["client"], weeks_ago=9)
+    factories.signed_notes(course, 9)
+    submit(course, "phq9", phq9_answers(14), at=days_ago(3))
+    submit(course, "gad7", gad7_answers(8), at=days_ago(3))
+    return course
 
 
 def _clients_with_courses(cast: Cast, n: int, tag: str) -> None:
     therapist = cast.users["therapist"]
     for i in range(n):
-        client = client_create(
-            actor=Actor(user=None, role="system"),
-            clinic=cast.clinic,
-            legal_name=f"Caseload {tag} {i:03d}",
-            date_of_birth=date(1990, 1, 1),
-            therapists=[therapist],
-            status="active",
+        client = factories.client(
+            cast.clinic, therapists=[therapist], legal_name=f"Caseload {tag} {i:03d}"
         )
-        course = Course.objects.create(
-            clinic=cast.clinic,
-            client=client,
-            therapist=therapist,
-            planned_sessions=16,
-            start_date=date.today() - timedelta(days=30),
-            status="active",
-        )
+        course = factories.open_course(client, weeks_ago=4)
         submit(course, "phq9", phq9_answers(15), at=days_ago(20))
         submit(course, "phq9", phq9_answers(12, item9=i % 2), session_number=2, at=days_ago(10))
         submit(course, "gad7", gad7_answers(9), session_number=2, at=days_ago(10))
@@ -42,7 +40,9 @@ def _count(browser, url: str) -> int:  # type: ignore[no-untyped-def]
     return len(captured)
 
 
-def test_the_caseload_query_count_is_the_same_for_5_and_100_clients(cast: Cast) -> None:
+def test_the_caseload_query_count_is_the_same_for_5_and_100_clients(
+    cast: Cast, client_course: Course
+) -> None:
     browser = cast.http("therapist")
     _clients_with_courses(cast, 5, "few")
     browser.get("/home/")
@@ -50,58 +50,61 @@ def test_the_caseload_query_count_is_the_same_for_5_and_100_clients(cast: Cast) 
     _clients_with_courses(cast, 95, "many")
     assert _count(browser, "/home/?sort=name") == few
     body = browser.get("/home/").content.decode()
-    assert body.count('data-label="Session"') == 100 + 3  # and Jordan, Ahmed and Liam
+    assert body.count('data-label="Session"') == 100 + 1  # and the client of the cast
 
 
-def test_the_caseload_shows_scores_bands_trends_and_open_flags_first(cast: Cast) -> None:
+def test_the_caseload_shows_scores_bands_trends_and_open_flags_first(
+    cast: Cast, client_course: Course
+) -> None:
     _clients_with_courses(cast, 2, "row")
     page = cast.http("therapist").get("/home/").content.decode()
     body = page[page.index('class="table caseload"') :]
     flagged = body.index("Caseload row 001")
-    assert flagged < body.index("Caseload row 000") and flagged < body.index("Jordan Lee")
+    name = cast.clients["client"].legal_name
+    assert flagged < body.index("Caseload row 000") and flagged < body.index(name)
     assert "1 open flag" in body and "Moderate" in body and "↓" in body
-    assert "Session 10 of 16 · middle phase" in body  # Jordan, from the courses app
+    assert "Session 10 of 16 · middle phase" in body  # the client's, from the courses app
 
 
 def test_the_caseload_sorts_by_name_on_request(cast: Cast) -> None:
+    therapist = cast.users["therapist"]
+    for name in ("Zoe Last", "Abe First"):
+        factories.open_course(
+            factories.client(cast.clinic, therapists=[therapist], legal_name=name)
+        )
     _clients_with_courses(cast, 2, "row")
     page = cast.http("therapist").get("/home/?sort=name").content.decode()
     body = page[page.index('class="table caseload"') :]
-    assert body.index("Ahmed Karimi") < body.index("Caseload row 001") < body.index("Jordan Lee")
+    assert body.index("Abe First") < body.index("Caseload row 001") < body.index("Zoe Last")
 
 
 def test_an_escalated_flag_shows_on_the_supervisor_home(cast: Cast) -> None:
+    course = factories.open_course(cast.clients["student_client"])
+    flag = submit(course, "phq9", phq9_answers(12, item9=1), at=days_ago(2)).flag
+    assert flag is not None
+    RiskFlag.objects.filter(pk=flag.pk).update(raised_at=days_ago(1.25))  # 30 hours ago
+    assert flags_escalate_overdue() == 1
     body = cast.http("supervisor").get("/home/").content.decode()
-    assert "Escalated to you" in body and "Benjamin Cho" in body
+    assert "Escalated to you" in body and cast.clients["student_client"].legal_name in body
 
 
-def test_each_caseload_row_links_to_the_client_and_their_measures(cast: Cast) -> None:
-    jordan = cast.clients["client"]
-    course = Course.objects.filter(client=jordan, status="active").get()
+def test_each_caseload_row_links_to_the_client_and_their_measures(
+    cast: Cast, client_course: Course
+) -> None:
+    client, course = cast.clients["client"], client_course
     body = cast.http("therapist").get("/home/").content.decode()
-    assert f'href="/clients/{jordan.pk}/">Jordan Lee</a>' in body
+    assert f'href="/clients/{client.pk}/">{client.display_name}</a>' in body
     assert f'href="/measures/course/{course.pk}/">Measures</a>' in body
 
 
-def test_the_depression_column_names_phq_a_on_an_adolescent_row(cast: Cast) -> None:
+def test_the_depression_column_names_phq_a_on_an_adolescent_row(
+    cast: Cast, client_course: Course
+) -> None:
     therapist = cast.users["therapist"]
-    teen = client_create(
-        actor=Actor(user=None, role="system"),
-        clinic=cast.clinic,
-        legal_name="Caseload Teen",
-        date_of_birth=date(2011, 1, 1),
-        therapists=[therapist],
-        status="active",
+    teen = factories.adolescent(
+        cast.clinic, age=15, therapists=[therapist], legal_name="Caseload Teen"
     )
-    course = Course.objects.create(
-        clinic=cast.clinic,
-        client=teen,
-        therapist=therapist,
-        protocol="ipt_a",
-        planned_sessions=12,
-        start_date=date.today() - timedelta(days=20),
-        status="active",
-    )
+    course = factories.open_course(teen, protocol="ipt_a", planned=12, weeks_ago=3)
     submit(course, "phqa", [1] * 8 + [0], at=days_ago(5))
     page = cast.http("therapist").get("/home/").content.decode()
     body = page[page.index('class="table caseload"') :]
@@ -109,5 +112,5 @@ def test_the_depression_column_names_phq_a_on_an_adolescent_row(cast: Cast) -> N
     assert ">PHQ-9</a>" not in body
     teen_row = body[body.index("Caseload Teen") :].split("</tr>")[0]
     assert 'class="caseload-instrument">PHQ-A</span> 8' in teen_row
-    jordan_row = body[body.index("Jordan Lee") :].split("</tr>")[0]
-    assert 'class="caseload-instrument">PHQ-9</span>' in jordan_row
+    client_row = body[body.index(cast.clients["client"].legal_name) :].split("</tr>")[0]
+    assert 'class="caseload-instrument">PHQ-9</span>' in client_row

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from conftest import Cast
 from iptcare.audit.services import Actor
+from iptcare.clients.models import Client
 from iptcare.clients.services import client_create
 
 
@@ -55,27 +56,31 @@ def test_page_queries_do_not_grow_with_the_number_of_rows(
 
 def test_the_therapist_home_lists_their_own_caseload_only(cast: Cast) -> None:
     body = cast.http("therapist").get("/home/").content.decode()
-    assert "My caseload" in body and "Jordan Lee" in body
-    assert "Maria Santos" not in body
+    assert "My caseload" in body and cast.clients["client"].legal_name in body
+    assert cast.clients["client2"].legal_name not in body
 
 
 def test_the_supervisor_home_lists_supervisees_and_their_clients(cast: Cast) -> None:
     body = cast.http("supervisor").get("/home/").content.decode()
-    assert "Sam Rivera" in body and "Benjamin Cho" in body
-    assert "Jordan Lee" not in body
+    assert cast.users["student"].full_name in body
+    assert cast.clients["student_client"].legal_name in body
+    assert cast.clients["client"].legal_name not in body
 
 
 def test_the_administrator_home_is_a_clinic_overview(cast: Cast) -> None:
     response = cast.http("admin").get("/home/")
     assert "Clinic overview" in response.content.decode()
-    assert response.context["overview"]["clients"]["total"] >= 13
+    total = Client.objects.filter(clinic=cast.clinic).count()
+    assert response.context["overview"]["clients"]["total"] == total
 
 
 def test_a_client_is_sent_to_their_portal(cast: Cast) -> None:
     response = cast.http("client").get("/home/")
     assert response["Location"] == "/portal/"
     portal = cast.http("client").get("/portal/").content.decode()
-    assert "Hello, Jo" in portal and "9-8-8" in portal and "Priya Natarajan" in portal
+    client, therapist = cast.clients["client"], cast.users["therapist"]
+    assert f"Hello, {client.preferred_name}" in portal and "9-8-8" in portal
+    assert therapist.full_name in portal
 
 
 def test_a_person_with_two_staff_roles_sees_both_sections(cast: Cast) -> None:

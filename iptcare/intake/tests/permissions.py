@@ -18,7 +18,7 @@ from tests.matrix import (
 
 
 def intake_request_page(role: str | None, target: str) -> int:
-    """A request of the demo clinic: its administrator only; another clinic's gets 404."""
+    """A request to the cast's clinic: its administrator only; another clinic's gets 404."""
     if role is None:
         return 302
     if role == "admin":
@@ -48,13 +48,13 @@ EXPECTED: dict[str, Expectation] = {
 
 
 def _open_request(cast: Cast, target: str) -> int:
-    # A demo request still waiting in the queue, so its convert page can be opened.
+    # A request still waiting in the queue, so its convert page can be opened.
     request = (
         IntakeRequest.objects.filter(clinic=cast.clinic, status="new", client=None)
         .order_by("pk")
         .first()
     )
-    assert request is not None, "the demo must contain a new intake request"
+    assert request is not None, "the matrix builds a new intake request"
     return request.pk
 
 

@@ -9,10 +9,12 @@ from django.urls import reverse
 
 from conftest import Cast
 from iptcare.audit.services import Actor
+from iptcare.clinic.services import clinic_update
 from iptcare.intake import services
 from iptcare.intake.colours import contrast_ratio, validate_primary_colour
 from iptcare.intake.models import PublicSite
 from iptcare.intake.selectors import public_clinic
+from tests import factories
 
 PUBLIC = ["root", "about", "therapists", "fees", "contact", "request", "request_thanks"]
 
@@ -28,6 +30,11 @@ def test_public_page_opens_without_logging_in(cast: Cast, name: str) -> None:
 
 
 def test_about_page_explains_ipt_with_the_clinics_fourth_focus_area(cast: Cast) -> None:
+    admin = Actor(user=cast.users["admin"], role="administrator")
+    clinic_update(
+        actor=admin, clinic=cast.clinic, fourth_focus_area_label="Interpersonal sensitivity"
+    )
+    factories.course_settings(cast.clinic, ipt_a_min_age=13, ipt_a_max_age=18)
     body = cast.http(None).get(reverse("intake:about")).content.decode()
     for words in [
         "12 to 20",
@@ -45,10 +52,13 @@ def test_about_page_explains_ipt_with_the_clinics_fourth_focus_area(cast: Cast) 
 
 def test_therapists_page_shows_credentials_registration_and_supervision(cast: Cast) -> None:
     body = cast.http(None).get(reverse("intake:therapists")).content.decode()
-    assert "Priya Natarajan" in body and "MSW, RSW" in body and "812345" in body
-    assert "Sam Rivera" in body and "Practicum student" in body
-    assert "Supervised by Dr. Helen Park" in body
-    assert "Alex Morgan" not in body  # the administrator is not a therapist
+    therapist, student = cast.users["therapist"], cast.users["student"]
+    profile = therapist.therapist_profile
+    assert therapist.full_name in body and profile.credentials in body
+    assert profile.registration_number in body
+    assert student.full_name in body and "Practicum student" in body
+    assert f"Supervised by {cast.users['supervisor'].full_name}" in body
+    assert cast.users["admin"].full_name not in body  # the administrator is not a therapist
 
 
 def test_public_pages_do_not_grow_queries_with_therapists(
@@ -67,6 +77,7 @@ def test_the_clinics_colour_reaches_the_theme_stylesheet(cast: Cast) -> None:
 
 
 def test_the_logo_is_served_so_that_it_cannot_run_scripts(cast: Cast) -> None:
+    factories.public_site(cast.clinic, logo=factories.LOGO_SVG)
     response = cast.http(None).get(reverse("intake:logo"))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/svg+xml"

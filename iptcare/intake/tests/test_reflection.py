@@ -11,6 +11,7 @@ from iptcare.audit.services import Actor
 from iptcare.intake import services
 from iptcare.intake.models import SelfReflection
 from iptcare.intake.selectors import reflection_for
+from tests import factories
 
 URL = reverse("intake:my_reflection")
 
@@ -100,14 +101,19 @@ def test_ratings_outside_0_to_10_are_refused_by_the_service_too(cast: Cast) -> N
     assert reflection_for(client) is None
 
 
-def test_the_treating_therapist_reads_jordans_reflection(cast: Cast) -> None:
-    jordan = cast.clients["client"]
-    response = cast.http("therapist").get(reverse("intake:reflection", args=[jordan.pk]))
+def test_the_treating_therapist_reads_the_reflection(cast: Cast) -> None:
+    client = cast.clients["client"]
+    factories.self_reflection(
+        client,
+        mood_situations="Sunday evenings, thinking about the week.",
+        distress={"loneliness": 9, "money": 2},
+    )
+    response = cast.http("therapist").get(reverse("intake:reflection", args=[client.pk]))
     assert response.status_code == 200
     body = response.content.decode()
     assert "Sunday evenings" in body and "Loneliness" in body and "9</strong>/10" in body
     assert AccessEntry.objects.filter(
-        client=jordan, user=cast.users["therapist"], action="read", detail="clients.view_clinical"
+        client=client, user=cast.users["therapist"], action="read", detail="clients.view_clinical"
     ).exists()
 
 
@@ -115,17 +121,18 @@ def test_the_treating_therapist_reads_jordans_reflection(cast: Cast) -> None:
     "role", ["therapist2", "student", "supervisor", "client", "client2", "other_admin"]
 )
 def test_nobody_outside_the_care_team_reads_it(cast: Cast, role: str) -> None:
-    jordan = cast.clients["client"]
-    response = cast.http(role).get(reverse("intake:reflection", args=[jordan.pk]))
+    client = cast.clients["client"]
+    factories.self_reflection(client, mood_situations="Sunday evenings, thinking about the week.")
+    response = cast.http(role).get(reverse("intake:reflection", args=[client.pk]))
     assert response.status_code == 404
     assert "Sunday evenings" not in response.content.decode()
 
 
 def test_an_administrator_must_break_the_glass_first(cast: Cast) -> None:
-    jordan = cast.clients["client"]
-    response = cast.http("admin").get(reverse("intake:reflection", args=[jordan.pk]))
+    client = cast.clients["client"]
+    response = cast.http("admin").get(reverse("intake:reflection", args=[client.pk]))
     assert response.status_code == 302
-    assert response["Location"] == reverse("clients:break_glass", args=[jordan.pk])
+    assert response["Location"] == reverse("clients:break_glass", args=[client.pk])
 
 
 @pytest.mark.parametrize("role", ["therapist", "admin", "supervisor"])

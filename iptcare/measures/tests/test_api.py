@@ -13,7 +13,7 @@ from iptcare.audit.services import Actor
 from iptcare.courses.models import Course
 from iptcare.measures.models import QuestionnaireResponse, RiskFlag
 from iptcare.measures.services import response_submit
-from iptcare.measures.tests.factories import open_course
+from tests.factories import open_course
 
 PHQ9 = [1, 1, 1, 1, 1, 1, 1, 1, 0]
 
@@ -31,7 +31,7 @@ def _answer(cast: Cast, course: Course, answers: list[int], session: int = 1) ->
 
 
 def test_a_course_s_answers_flags_and_one_answer_item_by_item(cast: Cast) -> None:
-    course = open_course(cast)
+    course = open_course(cast.clients["client"])
     _answer(cast, course, PHQ9)
     _answer(cast, course, [*PHQ9[:8], 2], session=2)
     browser = cast.http("therapist")
@@ -51,7 +51,7 @@ def test_a_course_s_answers_flags_and_one_answer_item_by_item(cast: Cast) -> Non
 
 
 def test_reading_answers_through_the_api_is_recorded(cast: Cast) -> None:
-    course = open_course(cast)
+    course = open_course(cast.clients["client"])
     _answer(cast, course, PHQ9)
     response = QuestionnaireResponse.objects.get(course=course)
     browser = cast.http("therapist")
@@ -66,7 +66,7 @@ def test_reading_answers_through_the_api_is_recorded(cast: Cast) -> None:
 
 
 def test_the_answer_list_costs_the_same_queries_for_2_or_16_answers(cast: Cast) -> None:
-    course = open_course(cast)
+    course = open_course(cast.clients["client"])
     browser = cast.http("therapist")
     url = f"/api/v1/measures/courses/{course.pk}/responses"
     for session in (1, 2):
@@ -82,7 +82,7 @@ def test_the_answer_list_costs_the_same_queries_for_2_or_16_answers(cast: Cast) 
 
 
 def test_nobody_outside_the_care_team_reads_answers(cast: Cast) -> None:
-    course = open_course(cast)
+    course = open_course(cast.clients["client"])
     _answer(cast, course, PHQ9)
     response = QuestionnaireResponse.objects.get(course=course)
     for role in ("therapist2", "client", "admin", "other_admin"):

@@ -18,7 +18,7 @@ from iptcare.audit.services import Actor
 from iptcare.courses.models import Course
 from iptcare.measures.models import QuestionnaireResponse, RiskFlag
 from iptcare.measures.services import response_submit
-from iptcare.measures.tests.factories import open_course, phq9_answers
+from tests.factories import open_course, phq9_answers
 
 SYSTEM = Actor(user=None, role="system")
 RISKY = phq9_answers(14, item9=2)
@@ -39,7 +39,7 @@ def _send(
 
 
 def test_a_second_send_for_the_same_session_is_answered_with_the_first(cast: Cast) -> None:
-    course = open_course(cast)
+    course = open_course(cast.clients["client"])
     first = _send(course)
     second = _send(course, answers=phq9_answers(3))
     assert second.pk == first.pk and second.total == first.total
@@ -48,7 +48,7 @@ def test_a_second_send_for_the_same_session_is_answered_with_the_first(cast: Cas
 
 
 def test_another_session_or_questionnaire_is_stored_as_usual(cast: Cast) -> None:
-    course = open_course(cast)
+    course = open_course(cast.clients["client"])
     _send(course, session_number=3)
     _send(course, session_number=4)
     response_submit(
@@ -63,7 +63,7 @@ def test_another_session_or_questionnaire_is_stored_as_usual(cast: Cast) -> None
 
 
 def test_the_database_refuses_a_second_response_for_a_session(cast: Cast) -> None:
-    course = open_course(cast)
+    course = open_course(cast.clients["client"])
     first = _send(course)
     copy = {
         f.attname: getattr(first, f.attname)
@@ -81,7 +81,7 @@ def test_the_database_refuses_a_second_response_for_a_session(cast: Cast) -> Non
 def test_the_migration_marks_earlier_duplicates_and_deletes_nothing() -> None:
     """Rows a past race left behind: the first stays the session's response, the others
     are kept and point to it, so the constraint can hold without losing an answer."""
-    course = open_course(ensure_cast())
+    course = open_course(ensure_cast().clients["client"])
     executor = MigrationExecutor(connection)
     latest = executor.loader.graph.leaf_nodes()
     try:
@@ -113,7 +113,7 @@ def test_the_migration_marks_earlier_duplicates_and_deletes_nothing() -> None:
 
 def test_marking_duplicates_again_changes_nothing(cast: Cast) -> None:
     migration = import_module("iptcare.measures.migrations.0002_one_response_per_session")
-    course = open_course(cast)
+    course = open_course(cast.clients["client"])
     _send(course)
     _send(course, session_number=4)
     migration.mark_duplicates(django_apps, None)
@@ -132,7 +132,7 @@ def test_marking_duplicates_again_changes_nothing(cast: Cast) -> None:
 )
 @pytest.mark.django_db(transaction=True)
 def test_ten_sends_at_the_same_instant_store_one_response_and_one_flag() -> None:
-    course = open_course(ensure_cast())
+    course = open_course(ensure_cast().clients["client"])
     workers = 10
     start = threading.Barrier(workers)
     stored: list[int] = []

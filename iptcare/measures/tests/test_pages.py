@@ -1,31 +1,49 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from conftest import Cast
+from iptcare.courses.models import Course
+from iptcare.courses.selectors import clinic_today
 from iptcare.measures import tracking
-from iptcare.measures.models import ItemAnswer, QuestionnaireResponse, RiskFlag
+from iptcare.measures.models import ItemAnswer, QuestionnaireResponse
 from iptcare.measures.portal import portal_state
-from iptcare.measures.tests.factories import (
+from iptcare.scheduling.models import Appointment
+from tests.factories import (
+    appointment,
     days_ago,
     gad7_answers,
+    local,
     open_course,
     phq9_answers,
+    signed_notes,
     submit,
+    weekly_hours,
 )
-from iptcare.scheduling.models import Appointment
 
 
 def _key(body: str) -> str:
     return re.search(r'name="key" value="([0-9a-f]+)"', body).group(1)  # type: ignore[union-attr]
 
 
+@pytest.fixture
+def booked_course(cast: Cast) -> Course:
+    """The client's course, three sessions held, the next booked four days ahead."""
+    client = cast.clients["client"]
+    course = open_course(client, weeks_ago=3)
+    signed_notes(course, 3)
+    weekly_hours(cast.users["therapist"], [(day, 9, 17, "in_person") for day in range(7)])
+    ahead = clinic_today(cast.clinic) + timedelta(days=4)
+    appointment(client, starts_at=local(cast.clinic, ahead, 10))
+    return course
+
+
 def _due_now(cast: Cast) -> None:
-    """Bring Jordan's next booked session within 48 hours, so questionnaires are due."""
+    """Bring the client's next booked session within 48 hours, so questionnaires are due."""
     upcoming = Appointment.objects.filter(
         client=cast.clients["client"], status="booked", starts_at__gt=timezone.now()
     ).order_by("starts_at")
@@ -34,14 +52,18 @@ def _due_now(cast: Cast) -> None:
     )
 
 
-def test_a_session_more_than_48_hours_away_is_not_yet_due(cast: Cast) -> None:
+def test_a_session_more_than_48_hours_away_is_not_yet_due(
+    cast: Cast, booked_course: Course
+) -> None:
     state = portal_state(cast.clients["client"])
     assert state.due == [] and state.opens_at is not None
     body = cast.http("client").get("/measures/my/").content.decode()
     assert "open on" in body
 
 
-def test_the_client_answers_phq9_in_the_portal_and_sees_crisis_resources(cast: Cast) -> None:
+def test_the_client_answers_phq9_in_the_portal_and_sees_crisis_resources(
+    cast: Cast, booked_course: Course
+) -> None:
     _due_now(cast)
     browser = cast.http("client")
     assert "PHQ-9" in browser.get("/measures/my/").content.decode()
@@ -58,7 +80,7 @@ def test_the_client_answers_phq9_in_the_portal_and_sees_crisis_resources(cast: C
     assert QuestionnaireResponse.objects.filter(idempotency_key=data["key"]).count() == 1
 
 
-def test_saving_as_you_go_shows_crisis_resources_at_once(cast: Cast) -> None:
+def test_saving_as_you_go_shows_crisis_resources_at_once(cast: Cast, booked_course: Course) -> None:
     _due_now(cast)
     browser = cast.http("client")
     key = _key(browser.get("/measures/my/phq9/").content.decode())
@@ -73,7 +95,9 @@ def test_saving_as_you_go_shows_crisis_resources_at_once(cast: Cast) -> None:
     assert not QuestionnaireResponse.objects.filter(idempotency_key=key).exists()
 
 
-def test_an_impossible_answer_gets_a_message_beside_it_and_nothing_is_stored(cast: Cast) -> None:
+def test_an_impossible_answer_gets_a_message_beside_it_and_nothing_is_stored(
+    cast: Cast, booked_course: Course
+) -> None:
     _due_now(cast)
     browser = cast.http("client")
     key = _key(browser.get("/measures/my/gad7/").content.decode())
@@ -85,7 +109,7 @@ def test_an_impossible_answer_gets_a_message_beside_it_and_nothing_is_stored(cas
     assert QuestionnaireResponse.objects.count() == before
 
 
-def test_skipped_items_are_confirmed_before_sending(cast: Cast) -> None:
+def test_skipped_items_are_confirmed_before_sending(cast: Cast, booked_course: Course) -> None:
     _due_now(cast)
     browser = cast.http("client")
     key = _key(browser.get("/measures/my/gad7/").content.decode())
@@ -99,10 +123,11 @@ def test_skipped_items_are_confirmed_before_sending(cast: Cast) -> None:
 
 
 def test_hand_the_device_mode_hides_the_navigation_and_returns_to_the_therapist(cast: Cast) -> None:
-    course = open_course(cast)
+    course = open_course(cast.clients["client"])
     browser = cast.http("therapist")
     page = browser.get(f"/measures/course/{course.pk}/give/phq9/").content.decode()
-    assert 'class="site-nav"' not in page and "Jordan" not in page and "Log out" not in page
+    name = cast.clients["client"].first_name
+    assert 'class="site-nav"' not in page and name not in page and "Log out" not in page
     data = {f"item_{n}": "0" for n in range(1, 10)} | {"item_9": "2", "key": _key(page)}
     done = browser.post(f"/measures/course/{course.pk}/give/phq9/", data).content.decode()
     assert "9-8-8" in done and f"/measures/course/{course.pk}/" in done
@@ -113,14 +138,14 @@ def test_hand_the_device_mode_hides_the_navigation_and_returns_to_the_therapist(
 
 
 def test_answers_are_viewable_item_by_item(cast: Cast) -> None:
-    response = submit(open_course(cast), "wsas", ["na", 8, 0, 4, 2])
+    response = submit(open_course(cast.clients["client"]), "wsas", ["na", 8, 0, 4, 2])
     body = cast.http("therapist").get(f"/measures/response/{response.pk}/").content.decode()
     assert "Not applicable" in body and "8 – Very severely" in body and "(prorated" in body
     assert ItemAnswer.objects.filter(response=response, not_applicable=True).count() == 1
 
 
 def test_the_course_page_explains_the_outcome_in_sentences(cast: Cast) -> None:
-    course = open_course(cast)
+    course = open_course(cast.clients["client"])
     submit(course, "phq9", phq9_answers(17), at=days_ago(60))
     submit(course, "gad7", gad7_answers(12), at=days_ago(60))
     submit(course, "phq9", phq9_answers(8), session_number=8, at=days_ago(1))
@@ -133,7 +158,7 @@ def test_the_course_page_explains_the_outcome_in_sentences(cast: Cast) -> None:
 
 
 def test_closing_a_flag_from_its_page_needs_an_action(cast: Cast) -> None:
-    flag = submit(open_course(cast), "phq9", [0] * 8 + [1]).flag
+    flag = submit(open_course(cast.clients["client"]), "phq9", [0] * 8 + [1]).flag
     browser = cast.http("therapist")
     refused = browser.post(f"/measures/flag/{flag.pk}/", {"action": "other", "note": ""})
     assert refused.status_code == 400 and "Say what was done" in refused.content.decode()
@@ -145,7 +170,8 @@ def test_closing_a_flag_from_its_page_needs_an_action(cast: Cast) -> None:
 
 
 def test_a_supervisor_sees_but_the_administrator_cannot_open_a_flag(cast: Cast) -> None:
-    flag = RiskFlag.objects.get(client=cast.clients["student_client"], status="open")
+    course = open_course(cast.clients["student_client"])
+    flag = submit(course, "phq9", phq9_answers(12, item9=1)).flag
     assert cast.http("supervisor").get(f"/measures/flag/{flag.pk}/").status_code == 200
     assert cast.http("admin").get(f"/measures/flag/{flag.pk}/").status_code == 404
     assert cast.http("therapist").get(f"/measures/flag/{flag.pk}/").status_code == 404
@@ -179,12 +205,3 @@ def test_the_clinic_curve_is_used_from_30_completed_courses() -> None:
     assert (
         curve.source == "clinic" and curve.expected(20, 10) == 8.0 and curve.expected(20, 12) == 8.0
     )
-
-
-def test_the_demo_has_a_client_not_on_track_and_a_recovered_course(cast: Cast) -> None:
-    cache.clear()
-    body = cast.http("therapist2").get("/home/").content.decode()
-    assert "Not on track" in body and "Maria Santos" in body
-    ethan = cast.clinic.clients.get(legal_name="Ethan Brown").courses.get()
-    page = cast.http("therapist").get(f"/measures/course/{ethan.pk}/").content.decode()
-    assert "Reliably recovered" in page

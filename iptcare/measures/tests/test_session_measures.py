@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from conftest import Cast
 from iptcare.courses.models import Course, SessionNote
 from iptcare.measures.selectors import session_measures
-from iptcare.measures.tests.factories import gad7_answers, open_course, phq9_answers, submit
+from tests.factories import gad7_answers, open_course, phq9_answers, submit
 
 
 def _note(course: Course, number: int) -> SessionNote:
@@ -26,7 +26,7 @@ def _note(course: Course, number: int) -> SessionNote:
 def test_session_measures_lists_that_sessions_scores_with_bands_in_one_query(
     cast: Cast,
 ) -> None:
-    course = open_course(cast)
+    course = open_course(cast.clients["client"])
     submit(course, "phq9", phq9_answers(15), session_number=1)
     gad = submit(course, "gad7", gad7_answers(12), session_number=2)
     phq = submit(course, "phq9", phq9_answers(8, item9=1), session_number=2)
@@ -47,14 +47,14 @@ def test_session_measures_lists_that_sessions_scores_with_bands_in_one_query(
 
 
 def test_an_incomplete_questionnaire_shows_no_total(cast: Cast) -> None:
-    course = open_course(cast)
+    course = open_course(cast.clients["client"])
     submit(course, "gad7", [1, 1, None, None, 1, 1, 1], session_number=1)
     [measure] = session_measures(course, 1)
     assert not measure.complete and measure.total is None and measure.severity_label == ""
 
 
 def test_the_note_page_shows_the_sessions_scores_and_links_to_each_answer(cast: Cast) -> None:
-    course = open_course(cast)
+    course = open_course(cast.clients["client"])
     note = _note(course, 2)
     submit(course, "phq9", phq9_answers(20), session_number=1)
     phq = submit(course, "phq9", phq9_answers(11), session_number=2)
@@ -66,14 +66,14 @@ def test_the_note_page_shows_the_sessions_scores_and_links_to_each_answer(cast: 
 
 
 def test_the_note_page_says_when_nothing_was_answered(cast: Cast) -> None:
-    course = open_course(cast)
+    course = open_course(cast.clients["client"])
     note = _note(course, 1)
     body = cast.http("therapist").get(f"/courses/{course.pk}/notes/{note.pk}/").content.decode()
     assert "No questionnaires answered for session 1." in body
 
 
 def test_the_note_page_queries_do_not_grow_with_the_sessions_answers(cast: Cast) -> None:
-    course = open_course(cast)
+    course = open_course(cast.clients["client"])
     note = _note(course, 1)
     browser = cast.http("therapist")
     url = f"/courses/{course.pk}/notes/{note.pk}/"

@@ -13,7 +13,7 @@ from conftest import Cast
 from iptcare.audit.models import AccessEntry
 from iptcare.courses.models import Course
 from iptcare.measures.models import ItemAnswer, QuestionnaireResponse
-from iptcare.measures.tests.factories import open_course
+from tests.factories import open_course
 
 PHQ9 = {f"item_{n}": "1" for n in range(1, 10)} | {"item_9": "0"}
 
@@ -31,7 +31,7 @@ def _last_entry_pk() -> int:
 
 
 def test_a_submission_writes_one_audit_entry_naming_the_therapist_role(cast: Cast) -> None:
-    course = open_course(cast)
+    course = open_course(cast.clients["client"])
     browser = cast.http("therapist")
     before = _last_entry_pk()
     key = uuid.uuid4().hex
@@ -48,7 +48,7 @@ def test_a_submission_writes_one_audit_entry_naming_the_therapist_role(cast: Cas
 
 
 def test_a_refused_submission_still_records_that_the_course_was_read(cast: Cast) -> None:
-    course = open_course(cast)
+    course = open_course(cast.clients["client"])
     browser = cast.http("therapist")
     before = _last_entry_pk()
     bad = PHQ9 | {"item_3": "7", "key": uuid.uuid4().hex}
@@ -63,7 +63,7 @@ def test_a_refused_submission_still_records_that_the_course_was_read(cast: Cast)
 
 
 def test_opening_the_form_records_a_read_of_the_course(cast: Cast) -> None:
-    course = open_course(cast)
+    course = open_course(cast.clients["client"])
     before = _last_entry_pk()
     assert cast.http("therapist").get(_give(course)).status_code == 200
     [entry] = _entries_since(before)
@@ -73,7 +73,7 @@ def test_opening_the_form_records_a_read_of_the_course(cast: Cast) -> None:
 def test_a_supervisor_who_may_not_give_it_is_refused_and_the_read_is_recorded(
     cast: Cast,
 ) -> None:
-    course = open_course(cast, target="student_client")
+    course = open_course(cast.clients["student_client"])
     before = _last_entry_pk()
     refused = cast.http("supervisor").post(_give(course), PHQ9 | {"key": uuid.uuid4().hex})
     assert refused.status_code == 403
@@ -85,7 +85,7 @@ def test_a_supervisor_who_may_not_give_it_is_refused_and_the_read_is_recorded(
 def test_sending_the_same_form_twice_stores_it_once_and_records_the_second_read(
     cast: Cast,
 ) -> None:
-    course = open_course(cast)
+    course = open_course(cast.clients["client"])
     browser = cast.http("therapist")
     data = PHQ9 | {"key": uuid.uuid4().hex}
     browser.post(_give(course), data)
@@ -97,8 +97,9 @@ def test_sending_the_same_form_twice_stores_it_once_and_records_the_second_read(
 
 
 def test_a_submission_costs_a_fixed_small_number_of_queries(cast: Cast) -> None:
-    # A course each: one response per questionnaire and session.
-    warm, course, another = open_course(cast), open_course(cast), open_course(cast)
+    # A course each (a client each): one response per questionnaire and session.
+    therapist = cast.users["therapist"]
+    warm, course, another = (open_course(therapist=therapist) for _ in range(3))
     browser = cast.http("therapist")
     browser.post(_give(warm), PHQ9 | {"key": uuid.uuid4().hex})  # warm caches
     with CaptureQueriesContext(connection) as first:
@@ -125,7 +126,8 @@ def test_a_submission_costs_a_fixed_small_number_of_queries(cast: Cast) -> None:
 def test_the_handover_pages_read_the_course_and_client_once(cast: Cast) -> None:
     """The course comes lean (only what the rules, the form and scoring read): a field
     missing from that list would load with a query of its own, and this would notice."""
-    course, risky_course = open_course(cast), open_course(cast)
+    course = open_course(cast.clients["client"])
+    risky_course = open_course(therapist=cast.users["therapist"])
     browser = cast.http("therapist")
     risky = PHQ9 | {"item_9": "2"}
     for send in (

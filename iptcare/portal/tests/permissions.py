@@ -20,7 +20,8 @@ EXPECTED: dict[str, Expectation] = {
 
 
 def _suggestion(cast: Cast, target: str) -> int:
-    # The demo's suggestion of the target; any id serves, as a GET is refused before lookup.
+    # The target's suggestion (the matrix builds one for the client; the student's client
+    # has no login): any id serves, as a GET is refused before anything is looked up.
     return (
         PersonSuggestion.objects.filter(client=cast.clients[target])
         .values_list("pk", flat=True)

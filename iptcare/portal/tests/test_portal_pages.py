@@ -20,12 +20,13 @@ from conftest import Cast
 from iptcare.audit.models import AccessEntry
 from iptcare.audit.services import Actor
 from iptcare.courses.models import Course, SessionNote
-from iptcare.courses.selectors import clinic_today, current_courses_for_clients
+from iptcare.courses.selectors import clinic_today
 from iptcare.formulation.models import Formulation, HomeworkTask, InventoryPerson
 from iptcare.measures.models import QuestionnaireResponse
 from iptcare.portal import selectors, services
 from iptcare.portal.models import MoodEntry, PersonSuggestion
 from iptcare.scheduling.models import Invoice
+from tests import factories
 
 PAGES = ["portal:home", "portal:relationships", "portal:mood", "portal:documents", "portal:my_data"]
 
@@ -53,27 +54,27 @@ def test_staff_are_refused_every_portal_page(cast: Cast, role: str, name: str) -
 # --- Home --------------------------------------------------------------------------------
 
 
-def test_home_greets_the_client_and_keeps_the_crisis_card(cast: Cast, portal_demo) -> None:  # type: ignore[no-untyped-def]
+def test_home_greets_the_client_and_keeps_the_crisis_card(cast: Cast, portal_rows) -> None:  # type: ignore[no-untyped-def]
     page = _page(cast, "client", "portal:home")
-    assert "Hello, Jo" in page
+    assert f"Hello, {cast.clients['client'].preferred_name}" in page
     assert "If you need help now" in page
     assert "9-8-8" in page
     for name in PAGES[1:] + ["portal:homework", "measures:my"]:
         assert f'href="{reverse(name)}"' in page, name
 
 
-def test_home_shows_the_next_appointment_and_the_counts(cast: Cast, portal_demo) -> None:  # type: ignore[no-untyped-def]
-    jordan = cast.clients["client"]
-    summary = selectors.portal_home_for(jordan)
+def test_home_shows_the_next_appointment_and_the_counts(cast: Cast, portal_rows) -> None:  # type: ignore[no-untyped-def]
+    client = cast.clients["client"]
+    summary = selectors.portal_home_for(client)
     page = _page(cast, "client", "portal:home")
     assert summary.next_appointment is not None
     assert summary.next_appointment.therapist.full_name in page
     open_tasks = HomeworkTask.objects.filter(
-        course__client=jordan, visible_to_client=True, status="open"
+        course__client=client, visible_to_client=True, status="open"
     ).count()
     assert summary.open_tasks == open_tasks
     assert (f"{open_tasks} open" if open_tasks else "No open tasks") in page
-    HomeworkTask.objects.filter(course__client=jordan).update(status="done")
+    HomeworkTask.objects.filter(course__client=client).update(status="done")
     assert "No open tasks" in _page(cast, "client", "portal:home")
 
 
@@ -90,37 +91,35 @@ def test_home_without_a_booking_offers_to_book(cast: Cast) -> None:
 
 
 def test_relationships_show_only_the_people_shared_with_this_client(
-    cast: Cast, portal_demo, jordan_course: Course
+    cast: Cast, portal_rows, client_course: Course
 ) -> None:  # type: ignore[no-untyped-def]
     hidden = InventoryPerson.objects.create(
-        clinic=cast.clinic, course=jordan_course, name="Hidden Harper", relation="ex-partner"
+        clinic=cast.clinic, course=client_course, name="Hidden Harper", relation="ex-partner"
     )
     archived = InventoryPerson.objects.create(
         clinic=cast.clinic,
-        course=jordan_course,
+        course=client_course,
         name="Archived Avery",
         relation="friend",
         shared_with_client=True,
-        archived_at=jordan_course.created_at,
+        archived_at=client_course.created_at,
     )
-    maria_course = current_courses_for_clients([cast.clients["client2"].pk])[
-        cast.clients["client2"].pk
-    ]
+    other_course = factories.open_course(cast.clients["client2"])
     InventoryPerson.objects.create(
         clinic=cast.clinic,
-        course=maria_course,
-        name="Marias Brother",
+        course=other_course,
+        name="Other Brother",
         relation="brother",
         shared_with_client=True,
     )
     shared = InventoryPerson.objects.filter(
-        course=jordan_course, shared_with_client=True, archived_at__isnull=True
+        course=client_course, shared_with_client=True, archived_at__isnull=True
     )
     page = _page(cast, "client", "portal:relationships")
     assert shared.exists()
     for person in shared:
         assert person.name in page
-    for name in [hidden.name, archived.name, "Marias Brother"]:
+    for name in [hidden.name, archived.name, "Other Brother"]:
         assert name not in page
     # The client's drawing carries no support or conflict ratings.
     assert "conflict" not in page.lower()
@@ -128,18 +127,18 @@ def test_relationships_show_only_the_people_shared_with_this_client(
     assert ET.fromstring(svg).tag.endswith("svg")
 
 
-def test_a_client_suggests_a_person_and_it_is_logged(cast: Cast, jordan_course: Course) -> None:
-    jordan = cast.clients["client"]
-    before = _entries(jordan, "create")
+def test_a_client_suggests_a_person_and_it_is_logged(cast: Cast, client_course: Course) -> None:
+    client = cast.clients["client"]
+    before = _entries(client, "create")
     response = cast.http("client").post(
         reverse("portal:relationships"),
         {"name": "Riya", "relation": "climbing partner", "note": "We climb on Tuesdays."},
     )
     assert response.status_code == 302
-    suggestion = PersonSuggestion.objects.get(client=jordan, name="Riya")
-    assert suggestion.course == jordan_course
+    suggestion = PersonSuggestion.objects.get(client=client, name="Riya")
+    assert suggestion.course == client_course
     assert suggestion.status == PersonSuggestion.Status.NEW
-    assert _entries(jordan, "create") == before + 1
+    assert _entries(client, "create") == before + 1
     assert "Riya" in _page(cast, "client", "portal:relationships")
 
 
@@ -153,7 +152,7 @@ def test_a_client_suggests_a_person_and_it_is_logged(cast: Cast, jordan_course: 
     ],
 )
 def test_a_bad_suggestion_says_what_is_wrong_and_saves_nothing(
-    cast: Cast, data: dict[str, str], message: str
+    cast: Cast, client_course: Course, data: dict[str, str], message: str
 ) -> None:
     response = cast.http("client").post(reverse("portal:relationships"), data)
     assert response.status_code == 200
@@ -161,7 +160,7 @@ def test_a_bad_suggestion_says_what_is_wrong_and_saves_nothing(
     assert not PersonSuggestion.objects.filter(client=cast.clients["client"]).exists()
 
 
-def test_a_client_without_an_open_course_cannot_suggest(cast: Cast, jordan_course: Course) -> None:
+def test_a_client_without_an_open_course_cannot_suggest(cast: Cast, client_course: Course) -> None:
     Course.objects.filter(client=cast.clients["client"]).update(status="completed")
     response = cast.http("client").post(
         reverse("portal:relationships"), {"name": "Dev", "relation": "friend"}
@@ -184,36 +183,36 @@ def _suggest(cast: Cast, role: str = "client") -> PersonSuggestion:
 
 
 def test_the_therapist_adds_a_suggested_person_to_the_inventory(
-    cast: Cast, jordan_course: Course
+    cast: Cast, client_course: Course
 ) -> None:
     suggestion = _suggest(cast)
     url = reverse("portal:suggestion_decide", args=[suggestion.pk])
     response = cast.http("therapist").post(url, {"decision": "add"})
     assert response.status_code == 302
     assert response["Location"] == reverse(
-        "formulation:inventory", kwargs={"course_id": jordan_course.pk}
+        "formulation:inventory", kwargs={"course_id": client_course.pk}
     )
     suggestion.refresh_from_db()
     assert suggestion.status == PersonSuggestion.Status.ADDED
     assert suggestion.decided_by == cast.users["therapist"]
     assert InventoryPerson.objects.filter(
-        course=jordan_course, name="Dev", relation="colleague"
+        course=client_course, name="Dev", relation="colleague"
     ).exists()
     # Answered once: a second answer changes nothing.
     cast.http("therapist").post(url, {"decision": "dismiss"})
     suggestion.refresh_from_db()
     assert suggestion.status == PersonSuggestion.Status.ADDED
-    assert InventoryPerson.objects.filter(course=jordan_course, name="Dev").count() == 1
+    assert InventoryPerson.objects.filter(course=client_course, name="Dev").count() == 1
 
 
-def test_the_therapist_may_leave_a_suggestion_out(cast: Cast, jordan_course: Course) -> None:
+def test_the_therapist_may_leave_a_suggestion_out(cast: Cast, client_course: Course) -> None:
     suggestion = _suggest(cast)
     cast.http("therapist").post(
         reverse("portal:suggestion_decide", args=[suggestion.pk]), {"decision": "dismiss"}
     )
     suggestion.refresh_from_db()
     assert suggestion.status == PersonSuggestion.Status.DISMISSED
-    assert not InventoryPerson.objects.filter(course=jordan_course, name="Dev").exists()
+    assert not InventoryPerson.objects.filter(course=client_course, name="Dev").exists()
 
 
 @pytest.mark.parametrize(
@@ -227,7 +226,7 @@ def test_the_therapist_may_leave_a_suggestion_out(cast: Cast, jordan_course: Cou
     ],
 )
 def test_only_the_treating_therapist_answers_a_suggestion(
-    cast: Cast, role: str, status: int
+    cast: Cast, client_course: Course, role: str, status: int
 ) -> None:
     suggestion = _suggest(cast)
     url = reverse("portal:suggestion_decide", args=[suggestion.pk])
@@ -237,34 +236,34 @@ def test_only_the_treating_therapist_answers_a_suggestion(
 
 
 def test_the_inventory_include_lists_suggestions_with_buttons_for_the_therapist(
-    cast: Cast, jordan_course: Course
+    cast: Cast, client_course: Course
 ) -> None:
     suggestion = _suggest(cast)
     template = Template('{% include "portal/_person_suggestions.html" with course=course %}')
     for role, buttons in [("therapist", True), ("supervisor", False)]:
         request = RequestFactory().get("/")
         request.user = cast.users[role]
-        html = template.render(Context({"course": jordan_course, "request": request}))
+        html = template.render(Context({"course": client_course, "request": request}))
         assert "Dev" in html and "colleague" in html
         decide = reverse("portal:suggestion_decide", args=[suggestion.pk])
         assert (decide in html) is buttons
-    assert selectors.person_suggestions_for(jordan_course) == [suggestion]
+    assert selectors.person_suggestions_for(client_course) == [suggestion]
 
 
 # --- Mood log ----------------------------------------------------------------------------
 
 
 def test_a_client_records_todays_mood_and_a_second_save_edits_it(cast: Cast) -> None:
-    jordan = cast.clients["client"]
+    client = cast.clients["client"]
     url = reverse("portal:mood")
-    creates, updates = _entries(jordan, "create"), _entries(jordan, "update")
+    creates, updates = _entries(client, "create"), _entries(client, "update")
     assert cast.http("client").post(url, {"rating": "4", "note": "tired"}).status_code == 302
     assert cast.http("client").post(url, {"rating": "6", "note": ""}).status_code == 302
-    entry = MoodEntry.objects.get(client=jordan, day=clinic_today(jordan.clinic))
+    entry = MoodEntry.objects.get(client=client, day=clinic_today(client.clinic))
     assert (entry.rating, entry.note, entry.scale_low, entry.scale_high) == (6, "", 0, 10)
-    assert MoodEntry.objects.filter(client=jordan).count() == 1
-    assert _entries(jordan, "create") == creates + 1
-    assert _entries(jordan, "update") == updates + 1
+    assert MoodEntry.objects.filter(client=client).count() == 1
+    assert _entries(client, "create") == creates + 1
+    assert _entries(client, "update") == updates + 1
     page = _page(cast, "client", "portal:mood")
     assert "Today: you said 6" in page
     assert re.search(r'<input[^>]*value="6"[^>]*checked', page)
@@ -278,26 +277,26 @@ def test_a_mood_off_the_scale_is_refused_beside_the_field(cast: Cast, rating: st
     assert not MoodEntry.objects.filter(client=cast.clients["client"]).exists()
 
 
-def test_an_ipt_a_course_rates_mood_from_one_to_ten(cast: Cast, jordan_course: Course) -> None:
-    Course.objects.filter(pk=jordan_course.pk).update(protocol="ipt_a")
-    jordan = cast.clients["client"]
+def test_an_ipt_a_course_rates_mood_from_one_to_ten(cast: Cast, client_course: Course) -> None:
+    Course.objects.filter(pk=client_course.pk).update(protocol="ipt_a")
+    client = cast.clients["client"]
     response = cast.http("client").post(reverse("portal:mood"), {"rating": "0"})
     assert 'id="rating-error"' in response.content.decode()
-    assert not MoodEntry.objects.filter(client=jordan).exists()
+    assert not MoodEntry.objects.filter(client=client).exists()
     with pytest.raises(services.PortalError):
-        services.mood_record(actor=Actor(user=None, role="client"), client=jordan, rating=0)
+        services.mood_record(actor=Actor(user=None, role="client"), client=client, rating=0)
     cast.http("client").post(reverse("portal:mood"), {"rating": "10"})
-    entry = MoodEntry.objects.get(client=jordan)
+    entry = MoodEntry.objects.get(client=client)
     assert (entry.rating, entry.scale_low, entry.scale_high) == (10, 1, 10)
 
 
-def test_the_mood_page_draws_the_last_eight_weeks(cast: Cast, portal_demo) -> None:  # type: ignore[no-untyped-def]
-    jordan = cast.clients["client"]
-    today = clinic_today(jordan.clinic)
+def test_the_mood_page_draws_the_last_eight_weeks(cast: Cast, portal_rows) -> None:  # type: ignore[no-untyped-def]
+    client = cast.clients["client"]
+    today = clinic_today(client.clinic)
     MoodEntry.objects.create(
-        clinic=cast.clinic, client=jordan, day=today - timedelta(weeks=9), rating=1, note="old one"
+        clinic=cast.clinic, client=client, day=today - timedelta(weeks=9), rating=1, note="old one"
     )
-    log = selectors.mood_log_for(jordan)
+    log = selectors.mood_log_for(client)
     assert log.entries and all(log.first <= e.day <= today for e in log.entries)
     assert log.first == today - timedelta(days=55)
     page = _page(cast, "client", "portal:mood")
@@ -308,26 +307,26 @@ def test_the_mood_page_draws_the_last_eight_weeks(cast: Cast, portal_demo) -> No
 
 
 def test_the_mood_summary_include_shows_the_clients_log_to_the_therapist(
-    cast: Cast, portal_demo
+    cast: Cast, portal_rows
 ) -> None:  # type: ignore[no-untyped-def]
-    jordan = cast.clients["client"]
+    client = cast.clients["client"]
     html = Template('{% include "portal/_mood_log_summary.html" with client=client %}').render(
-        Context({"client": jordan})
+        Context({"client": client})
     )
-    log = selectors.mood_log_for(jordan)
+    log = selectors.mood_log_for(client)
     assert f"{len(log.entries)} ratings" in html
-    assert "Trivia night, enjoyed it." in html
-    maria = cast.clients["client2"]
+    assert "A good day out." in html
+    other = cast.clients["client2"]
     html = Template('{% include "portal/_mood_log_summary.html" with client=client %}').render(
-        Context({"client": maria})
+        Context({"client": other})
     )
-    assert "No mood ratings" in html and "Trivia" not in html
+    assert "No mood ratings" in html and "A good day out." not in html
 
 
 # --- Documents ---------------------------------------------------------------------------
 
 
-def test_documents_list_only_the_clients_own_receipts(cast: Cast) -> None:
+def test_documents_list_only_the_clients_own_receipts(cast: Cast, portal_rows) -> None:  # type: ignore[no-untyped-def]
     mine = Invoice.objects.filter(client=cast.clients["client"])
     theirs = Invoice.objects.filter(client=cast.clients["client2"])
     assert mine.exists() and theirs.exists()
@@ -353,43 +352,43 @@ def _download(cast: Cast, role: str = "client") -> tuple[dict, bytes, str]:  # t
     return json.loads(raw), archive.read("summary.pdf"), raw
 
 
-def test_download_my_data_holds_the_clients_records_and_is_logged(cast: Cast, portal_demo) -> None:  # type: ignore[no-untyped-def]
-    jordan = cast.clients["client"]
-    exports = _entries(jordan, "export")
+def test_download_my_data_holds_the_clients_records_and_is_logged(cast: Cast, portal_rows) -> None:  # type: ignore[no-untyped-def]
+    client = cast.clients["client"]
+    exports = _entries(client, "export")
     data, pdf, _ = _download(cast)
     assert pdf.startswith(b"%PDF")
-    assert data["my_details"]["legal_name"] == "Jordan Lee"
-    assert [t["name"] for t in data["care_team"]] == ["Priya Natarajan"]
-    assert len(data["appointments"]) == jordan.appointments.count()
-    responses = QuestionnaireResponse.objects.filter(client=jordan)
+    assert data["my_details"]["legal_name"] == client.legal_name
+    assert [t["name"] for t in data["care_team"]] == [cast.users["therapist"].full_name]
+    assert len(data["appointments"]) == client.appointments.count()
+    responses = QuestionnaireResponse.objects.filter(client=client)
     assert len(data["questionnaires"]) == responses.count()
     answered = next(q for q in data["questionnaires"] if q["code"] == "phq9" and q["complete"])
     assert answered["answers"][0]["question"]
     assert answered["answers"][0]["answer"]
     assert {m["day"] for m in data["mood_log"]} == {
-        e.day.isoformat() for e in MoodEntry.objects.filter(client=jordan)
+        e.day.isoformat() for e in MoodEntry.objects.filter(client=client)
     }
     assert {p["name"] for p in data["relationships_shared_with_me"]} == set(
         InventoryPerson.objects.filter(
-            course__client=jordan, shared_with_client=True, archived_at__isnull=True
+            course__client=client, shared_with_client=True, archived_at__isnull=True
         ).values_list("name", flat=True)
     )
     assert [s["name"] for s in data["people_i_suggested"]] == ["Dev"]
-    assert _entries(jordan, "export") == exports + 1
+    assert _entries(client, "export") == exports + 1
 
 
 def test_download_my_data_never_holds_private_notes_or_other_clients(
-    cast: Cast, portal_demo
+    cast: Cast, portal_rows
 ) -> None:  # type: ignore[no-untyped-def]
-    jordan = cast.clients["client"]
+    client = cast.clients["client"]
     _, _, raw = _download(cast)
-    private = [jordan.presenting_concerns]
-    private += [f.text for f in Formulation.objects.filter(course__client=jordan) if f.text]
-    for note in SessionNote.objects.filter(course__client=jordan):
+    private = [client.presenting_concerns]
+    private += [f.text for f in Formulation.objects.filter(course__client=client) if f.text]
+    for note in SessionNote.objects.filter(course__client=client):
         private += [note.since_last_met, note.focus_work, note.plan_next, note.risk_notes]
     private += [
         p.difficult_aspects
-        for p in InventoryPerson.objects.filter(course__client=jordan)
+        for p in InventoryPerson.objects.filter(course__client=client)
         if p.difficult_aspects
     ]
     others = [cast.clients[key].legal_name for key in ("client2", "student_client", "other")]
@@ -398,32 +397,32 @@ def test_download_my_data_never_holds_private_notes_or_other_clients(
 
 
 def test_download_my_data_needs_as_many_queries_for_many_rows_as_for_few(
-    cast: Cast, portal_demo
+    cast: Cast, portal_rows
 ) -> None:  # type: ignore[no-untyped-def]
-    jordan = cast.clients["client"]
+    client = cast.clients["client"]
     actor = Actor(user=cast.users["client"], role="client")
 
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
-            selectors.my_data_for(jordan)
+            selectors.my_data_for(client)
         return len(queries)
 
     count()  # the first call caches the client's clinic
     few = count()
-    today = clinic_today(jordan.clinic)
-    MoodEntry.objects.filter(client=jordan).delete()
+    today = clinic_today(client.clinic)
+    MoodEntry.objects.filter(client=client).delete()
     MoodEntry.objects.bulk_create(
-        MoodEntry(clinic=cast.clinic, client=jordan, day=today - timedelta(days=n), rating=5)
+        MoodEntry(clinic=cast.clinic, client=client, day=today - timedelta(days=n), rating=5)
         for n in range(60)
     )
     for n in range(15):
-        services.person_suggest(actor=actor, client=jordan, name=f"P{n}", relation="friend")
+        services.person_suggest(actor=actor, client=client, name=f"P{n}", relation="friend")
     assert count() == few
 
 
 @pytest.mark.parametrize("name", ["portal:home", "portal:mood", "portal:relationships"])
 def test_portal_pages_need_as_many_queries_for_many_rows_as_for_few(
-    cast: Cast, portal_demo, jordan_course: Course, name: str
+    cast: Cast, portal_rows, client_course: Course, name: str
 ) -> None:  # type: ignore[no-untyped-def]
     browser = cast.http("client")
     url = reverse(name)
@@ -435,17 +434,17 @@ def test_portal_pages_need_as_many_queries_for_many_rows_as_for_few(
         return len(queries)
 
     few = count()
-    jordan = cast.clients["client"]
-    today = clinic_today(jordan.clinic)
-    MoodEntry.objects.filter(client=jordan).delete()
+    client = cast.clients["client"]
+    today = clinic_today(client.clinic)
+    MoodEntry.objects.filter(client=client).delete()
     MoodEntry.objects.bulk_create(
-        MoodEntry(clinic=cast.clinic, client=jordan, day=today - timedelta(days=n), rating=n % 11)
+        MoodEntry(clinic=cast.clinic, client=client, day=today - timedelta(days=n), rating=n % 11)
         for n in range(50)
     )
     InventoryPerson.objects.bulk_create(
         InventoryPerson(
             clinic=cast.clinic,
-            course=jordan_course,
+            course=client_course,
             name=f"Friend {n}",
             relation="friend",
             ring=n % 3 + 1,
@@ -455,7 +454,7 @@ def test_portal_pages_need_as_many_queries_for_many_rows_as_for_few(
     )
     PersonSuggestion.objects.bulk_create(
         PersonSuggestion(
-            clinic=cast.clinic, client=jordan, course=jordan_course, name=f"S{n}", relation="x"
+            clinic=cast.clinic, client=client, course=client_course, name=f"S{n}", relation="x"
         )
         for n in range(20)
     )

@@ -12,34 +12,35 @@ from iptcare.accounts.models import hash_token
 from iptcare.audit.models import AccessEntry
 from iptcare.audit.services import Actor
 from iptcare.scheduling import services
-from iptcare.scheduling.models import Appointment, CalendarFeed, Invoice
+from iptcare.scheduling.models import CalendarFeed, Invoice
 from iptcare.scheduling.receipts import receipt_export, receipt_html
+from iptcare.scheduling.tests.conftest import Bookings
 
 
-def _jordans_upcoming(cast) -> Appointment:  # type: ignore[no-untyped-def]
-    return Appointment.objects.filter(client=cast.clients["client"], status="booked").first()
-
-
-def test_the_client_downloads_a_calendar_file_for_their_appointment(cast) -> None:  # type: ignore[no-untyped-def]
-    appointment = _jordans_upcoming(cast)
+def test_the_client_downloads_a_calendar_file_for_their_appointment(
+    cast, bookings: Bookings
+) -> None:  # type: ignore[no-untyped-def]
+    appointment = bookings.upcoming["client"]
     response = cast.http("client").get(reverse("scheduling:my_ics", args=[appointment.pk]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
     event = Calendar.from_ical(response.content).walk("VEVENT")[0]
     assert event.decoded("dtstart") == appointment.starts_at
-    assert str(event["summary"]) == "IPT session with Priya Natarajan"
+    assert str(event["summary"]) == f"IPT session with {cast.users['therapist'].full_name}"
     assert str(event["uid"]) == f"appointment-{appointment.pk}@iptcare"
 
 
-def test_another_client_cannot_download_it(cast) -> None:  # type: ignore[no-untyped-def]
-    appointment = _jordans_upcoming(cast)
+def test_another_client_cannot_download_it(cast, bookings: Bookings) -> None:  # type: ignore[no-untyped-def]
+    appointment = bookings.upcoming["client"]
     assert (
         cast.http("client2").get(reverse("scheduling:my_ics", args=[appointment.pk])).status_code
         == 404
     )
 
 
-def test_the_private_feed_works_by_token_keeps_only_the_hash_and_can_be_revoked(cast) -> None:  # type: ignore[no-untyped-def]
+def test_the_private_feed_works_by_token_keeps_only_the_hash_and_can_be_revoked(
+    cast, bookings: Bookings
+) -> None:  # type: ignore[no-untyped-def]
     browser = cast.http("therapist")
     page = browser.post(reverse("scheduling:calendar_feed"), {"action": "create"})
     link = page.context["new_link"]
@@ -50,9 +51,10 @@ def test_the_private_feed_works_by_token_keeps_only_the_hash_and_can_be_revoked(
     response = anonymous.get(reverse("scheduling:feed", args=[token]))
     assert response.status_code == 200
     events = Calendar.from_ical(response.content).walk("VEVENT")
-    assert events, "the therapist's demo appointments are in the feed"
+    assert events, "the therapist's appointments are in the feed"
     summaries = " ".join(str(e["summary"]) for e in events)
-    assert "Jordan" not in summaries and "J. L. (" in summaries  # initials, not names
+    first_name = cast.clients["client"].legal_name.split()[0]  # Cleo Client: C. C.
+    assert first_name not in summaries and "C. C. (" in summaries  # initials, not names
     browser.post(reverse("scheduling:calendar_feed"), {"action": "revoke"})
     assert anonymous.get(reverse("scheduling:feed", args=[token])).status_code == 404
 
@@ -82,19 +84,23 @@ def _text_of(html: str) -> str:
     return " ".join(words)
 
 
-def test_the_receipt_names_clinic_therapist_registration_client_service_and_payment(cast) -> None:  # type: ignore[no-untyped-def]
+def test_the_receipt_names_clinic_therapist_registration_client_service_and_payment(
+    cast, bookings: Bookings
+) -> None:  # type: ignore[no-untyped-def]
     invoice = (
-        Invoice.objects.filter(client=cast.clients["client"], payments__isnull=False)
+        Invoice.objects.filter(pk=bookings.invoices["client"].pk, payments__isnull=False)
         .select_related("clinic", "client", "therapist__therapist_profile", "appointment")
-        .first()
+        .get()
     )
     text = _text_of(receipt_html(invoice))
+    therapist = cast.users["therapist"]
+    profile = therapist.therapist_profile
     for expected in [
-        "Maple Grove IPT Clinic",
-        "200 Harbord Street",
-        "Priya Natarajan, MSW, RSW",
-        "Registration number 812345",
-        "Jordan Lee",
+        cast.clinic.name,
+        cast.clinic.address.splitlines()[0],
+        f"{therapist.full_name}, {profile.credentials}",
+        f"Registration number {profile.registration_number}",
+        cast.clients["client"].legal_name,
         "IPT session",
         f"${invoice.amount}",
         "e-Transfer",
@@ -103,8 +109,8 @@ def test_the_receipt_names_clinic_therapist_registration_client_service_and_paym
         assert expected in text, expected
 
 
-def test_producing_a_receipt_is_recorded_as_an_export(cast) -> None:  # type: ignore[no-untyped-def]
-    invoice = Invoice.objects.filter(client=cast.clients["student_client"]).first()
+def test_producing_a_receipt_is_recorded_as_an_export(cast, bookings: Bookings) -> None:  # type: ignore[no-untyped-def]
+    invoice = bookings.invoices["student_client"]
     admin = Actor(user=cast.users["admin"], role="administrator")
     pdf = receipt_export(actor=admin, invoice=invoice)
     assert pdf.startswith(b"%PDF")
@@ -112,16 +118,20 @@ def test_producing_a_receipt_is_recorded_as_an_export(cast) -> None:  # type: ig
     assert (entry.client, entry.user) == (cast.clients["student_client"], cast.users["admin"])
 
 
-def test_a_student_s_receipt_names_the_supervisor_and_the_reduced_fee(cast) -> None:  # type: ignore[no-untyped-def]
-    invoice = Invoice.objects.filter(client=cast.clients["student_client"]).first()
+def test_a_student_s_receipt_names_the_supervisor_and_the_reduced_fee(
+    cast, bookings: Bookings
+) -> None:  # type: ignore[no-untyped-def]
+    invoice = bookings.invoices["student_client"]
     text = _text_of(receipt_html(invoice))
-    assert "Practicum student supervised by Dr. Helen Park" in text
+    supervisor = cast.users["supervisor"].full_name
+    assert f"Practicum student supervised by {supervisor}" in text
     assert invoice.amount == Decimal("40.00")
 
 
-def test_the_client_downloads_their_own_receipt_but_not_someone_elses(cast) -> None:  # type: ignore[no-untyped-def]
-    own = Invoice.objects.filter(client=cast.clients["client"]).first()
-    theirs = Invoice.objects.filter(client=cast.clients["client2"]).first()
+def test_the_client_downloads_their_own_receipt_but_not_someone_elses(
+    cast, bookings: Bookings
+) -> None:  # type: ignore[no-untyped-def]
+    own, theirs = bookings.invoices["client"], bookings.invoices["client2"]
     browser = cast.http("client")
     response = browser.get(reverse("scheduling:my_receipt_pdf", args=[own.pk]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")

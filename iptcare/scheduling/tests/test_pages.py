@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from iptcare.scheduling import selectors, services, tasks
 from iptcare.scheduling.models import Appointment, Invoice, Payment
-from iptcare.scheduling.tests.conftest import SYSTEM, frozen, local, make_client
+from iptcare.scheduling.tests.conftest import SYSTEM, Bookings, frozen, local, make_client
 
 NOW = datetime(2027, 3, 15, 18, 0, tzinfo=UTC)
 
@@ -195,11 +195,11 @@ def test_a_forged_confirmation_token_changes_nothing(cast) -> None:  # type: ign
 # --- Portal -----------------------------------------------------------------------------
 
 
-def test_the_portal_lists_only_the_clients_own_appointments(cast) -> None:  # type: ignore[no-untyped-def]
+def test_the_portal_lists_only_the_clients_own_appointments(cast, bookings: Bookings) -> None:  # type: ignore[no-untyped-def]
     page = cast.http("client").get(reverse("scheduling:my_appointments")).content.decode()
-    assert "Priya Natarajan" in page
-    assert "Daniel Okafor" not in page  # Maria's therapist
-    theirs = Appointment.objects.filter(client=cast.clients["client2"], status="booked").first()
+    assert cast.users["therapist"].full_name in page
+    assert cast.users["therapist2"].full_name not in page  # the other client's therapist
+    theirs = bookings.upcoming["client2"]
     for name in ["my_cancel", "my_reschedule", "my_ics"]:
         url = reverse(f"scheduling:{name}", args=[theirs.pk])
         assert cast.http("client").get(url).status_code == 404, name
@@ -274,10 +274,10 @@ def test_the_therapist_marks_attendance_and_the_admin_records_payment(cast) -> N
     assert Payment.objects.get(invoice=invoice).amount == invoice.amount
 
 
-def test_a_supervisor_sees_but_cannot_change_a_supervisees_appointment(cast) -> None:  # type: ignore[no-untyped-def]
-    appointment = Appointment.objects.filter(
-        client=cast.clients["student_client"], status="booked"
-    ).first()
+def test_a_supervisor_sees_but_cannot_change_a_supervisees_appointment(
+    cast, bookings: Bookings
+) -> None:  # type: ignore[no-untyped-def]
+    appointment = bookings.upcoming["student_client"]
     browser = cast.http("supervisor")
     assert browser.get(reverse("scheduling:appointment", args=[appointment.pk])).status_code == 200
     response = browser.post(
@@ -373,7 +373,9 @@ def test_the_schedule_page_needs_as_many_queries_for_many_appointments_as_for_fe
         ("admin", "scheduling:invoices"),
     ],
 )
-def test_list_pages_need_as_many_queries_for_many_rows_as_for_few(cast, role, url_name) -> None:  # type: ignore[no-untyped-def]
+def test_list_pages_need_as_many_queries_for_many_rows_as_for_few(
+    cast, bookings: Bookings, role, url_name
+) -> None:  # type: ignore[no-untyped-def]
     therapist = cast.users["therapist"]
     client = cast.clients["client"]
     browser = cast.http(role)
