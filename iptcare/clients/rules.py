@@ -97,7 +97,7 @@ rules.add_perm("clients.break_glass", is_clinic_admin_of & ~is_care_team)
 rules.add_perm("clients.view_own", is_own_record)
 
 
-def acting_role(user, client: Client, *, clinical: bool) -> str:  # type: ignore[no-untyped-def]
+def acting_role(user, client: Client) -> str:  # type: ignore[no-untyped-def]
     """The role that grants this access, for the audit log (most specific first)."""
     if is_own_record(user, client):
         return Role.CLIENT

@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.db.models import BooleanField, Count, IntegerField, Max, Q, QuerySet
+from django.db.models import BooleanField, Count, IntegerField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
@@ -160,7 +160,7 @@ def _visible_course(actor: Actor, pk: int, *, lean: bool = False) -> tuple[Cours
             course.client.clinic = clinic
     if not user.has_perm("courses.view_course", course):
         raise Http404
-    return course, acting_role(user, course.client, clinical=True)
+    return course, acting_role(user, course.client)
 
 
 def course_get_for(*, actor: Actor, pk: int, perm: str = "courses.view_course") -> Course:
@@ -339,24 +339,12 @@ def note_get_for(*, actor: Actor, course: Course, pk: int) -> SessionNote:
         raise Http404
     user = actor.user
     access_record(
-        actor=actor.as_role(acting_role(user, course.client, clinical=True)),
+        actor=actor.as_role(acting_role(user, course.client)),
         action="read",
         client=course.client,
         target=note,
     )
     return note
-
-
-def last_note_before(course: Course, number: int) -> SessionNote | None:
-    return (
-        SessionNote.objects.filter(course=course, number__lte=number)
-        .order_by("-number", "-date", "-pk")
-        .first()
-    )
-
-
-def last_note_date(course: Course) -> date | None:
-    return SessionNote.objects.filter(course=course).aggregate(d=Max("date"))["d"]
 
 
 # --- The course page -------------------------------------------------------------------------

@@ -48,9 +48,7 @@ def _course(request: HttpRequest, course_id: int, *, change: bool = False) -> Co
 
 
 def _actor(request: HttpRequest, course: Course) -> Actor:
-    return actor_from_request(request).as_role(
-        acting_role(request.user, course.client, clinical=True)
-    )
+    return actor_from_request(request).as_role(acting_role(request.user, course.client))
 
 
 def _can_change(request: HttpRequest, course: Course) -> bool:

@@ -220,7 +220,7 @@ def response_get_for(*, actor: Actor, pk: int) -> QuestionnaireResponse:
     if response is None or not user.has_perm("courses.view_course", response.course):
         raise Http404
     access_record(
-        actor=actor.as_role(acting_role(user, response.client, clinical=True)),
+        actor=actor.as_role(acting_role(user, response.client)),
         action="read",
         client=response.course.client,
         target=response,
@@ -263,22 +263,12 @@ def flag_get_for(*, actor: Actor, pk: int) -> RiskFlag:
     if flag is None or not user.has_perm("courses.view_course", flag.course):
         raise Http404
     access_record(
-        actor=actor.as_role(acting_role(user, flag.client, clinical=True)),
+        actor=actor.as_role(acting_role(user, flag.client)),
         action="read",
         client=flag.client,
         target=flag,
     )
     return flag
-
-
-def open_flags_for_therapist(user: User) -> list[RiskFlag]:
-    return list(
-        RiskFlag.objects.filter(clinic_id=user.clinic_id, status=RiskFlag.Status.OPEN)
-        .filter(Q(course__therapist=user) | Q(client__therapists=user))
-        .distinct()
-        .select_related("client", "response", "course")
-        .order_by("raised_at")
-    )
 
 
 def open_flags_for_supervisor(user: User) -> list[RiskFlag]:

@@ -163,7 +163,7 @@ def test_a_care_team_rule_asks_the_database_once_per_loaded_record(cast: Cast) -
         assert is_assigned_therapist(therapist, client)
     with CaptureQueriesContext(connection) as again:
         assert is_assigned_therapist(therapist, client)
-        assert acting_role(therapist, client, clinical=True) == "therapist"
+        assert acting_role(therapist, client) == "therapist"
     assert len(first) == 1 and len(again) == 0
     # A record loaded afresh asks again (no answer outlives its request).
     client.therapists.remove(therapist)
