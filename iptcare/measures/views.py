@@ -19,11 +19,7 @@ from iptcare.accounts.models import Role
 from iptcare.audit.services import Actor, actor_from_request
 from iptcare.clients.selectors import own_record_for
 from iptcare.courses.models import Course
-from iptcare.courses.selectors import (
-    course_access_record,
-    course_get_for,
-    course_get_unrecorded_for,
-)
+from iptcare.courses.selectors import course_get_for, course_visit
 from iptcare.measures import instruments, portal
 from iptcare.measures.instruments import NOT_APPLICABLE, Instrument
 from iptcare.measures.models import FlagAction, PlanItem
@@ -382,40 +378,36 @@ def response_page(request: HttpRequest, response_id: int) -> HttpResponse:
 def administer(request: HttpRequest, course_id: int, code: str) -> HttpResponse:
     """ "Hand the device to the client": one questionnaire on a page with nothing else.
 
-    A submission records one audit entry, the response's "create" (in the role that grants
-    access); every other answer records the course read, as `course_get_for` would.
+    One access entry per request: a stored answer's own "create" (written by
+    `response_submit` in the role that grants access), else a read of the course (the form,
+    refused answers, a 403). `course_visit` keeps that count.
     """
-    course, actor = course_get_unrecorded_for(actor=actor_from_request(request), pk=course_id)
-    recorded = False
-    try:
+    with course_visit(actor=actor_from_request(request), pk=course_id) as visit:
+        course = visit.course
         if not request.user.has_perm("measures.administer", course):
             raise PermissionDenied
         instrument = _instrument_or_404(code, course.clinic_id)
-        if request.method == "POST":
-            session_number = portal.current_session_number(course)
-            values = _form_values(instrument, request.POST)
-            response, errors, problem = _submit(
-                request,
-                course=course,
-                instrument=instrument,
-                session_number=session_number,
-                values=values,
-                key=request.POST.get("key", ""),
-                administered="in_session",
-                actor=actor,
-            )
-            if response is not None:
-                recorded = True
-                return render(
-                    request,
-                    "measures/administer_done.html",
-                    {"course": course, "instrument": instrument, "response": response},
-                )
+        if request.method != "POST":
+            return _administer_form(request, course, instrument, {}, {}, "")
+        values = _form_values(instrument, request.POST)
+        response, errors, problem = _submit(
+            request,
+            course=course,
+            instrument=instrument,
+            session_number=portal.current_session_number(course),
+            values=values,
+            key=request.POST.get("key", ""),
+            administered="in_session",
+            actor=visit.actor,
+        )
+        if response is None:
             return _administer_form(request, course, instrument, values, errors, problem)
-        return _administer_form(request, course, instrument, {}, {}, "")
-    finally:
-        if not recorded:
-            course_access_record(actor=actor, course=course)
+        visit.written()
+        return render(
+            request,
+            "measures/administer_done.html",
+            {"course": course, "instrument": instrument, "response": response},
+        )
 
 
 def _administer_form(

@@ -338,7 +338,7 @@ def test_the_api_gives_position_gates_and_notes(cast: Cast) -> None:
     assert cast.http("therapist2").get(f"/api/v1/courses/{course.pk}").status_code == 404
 
 
-def test_opening_a_course_asks_about_the_care_team_in_the_same_query(cast: Cast) -> None:
+def test_opening_a_course_asks_about_the_care_team_once(cast: Cast) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -352,4 +352,4 @@ def test_opening_a_course_asks_about_the_care_team_in_the_same_query(cast: Cast)
     with CaptureQueriesContext(connection) as captured:
         course_get_for(actor=Actor(user=therapist, role=""), pk=course.pk)
     link_table_lookups = [q for q in captured if "clients_client_therapists" in q["sql"]]
-    assert len(link_table_lookups) == 1  # the annotation, not a second query
+    assert len(link_table_lookups) == 1  # the care team, fetched once for every check
