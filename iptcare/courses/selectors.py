@@ -11,7 +11,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -274,42 +273,6 @@ class PhaseSegment:
         return f"sessions {self.first}–{self.last}"
 
 
-@dataclass(frozen=True)
-class CourseOverview:
-    position: CoursePosition
-    focus_areas: list[tuple[str, str]]
-    gates: list[protocols.GateState]
-    open_gates: list[protocols.GateState]
-    gate_warning: bool
-    ending_notice: str
-    segments: list[PhaseSegment]
-    marker_percent: float
-    held_percent: float
-
-
-def gate_facts_for(
-    course_ids: list[int], summaries: dict[int, Any] | None = None
-) -> dict[int, protocols.GateFacts]:
-    """The phase gates' facts from the formulation and measures records."""
-    from iptcare.formulation.selectors import formulation_summaries
-    from iptcare.measures.selectors import symptom_measure_course_ids
-
-    if summaries is None:
-        summaries = formulation_summaries(course_ids)
-    measured = symptom_measure_course_ids(course_ids)
-    facts = {}
-    for pk in course_ids:
-        summary = summaries.get(pk)
-        facts[pk] = protocols.GateFacts(
-            has_symptom_measure=pk in measured,
-            inventory_people=summary.inventory_people if summary else 0,
-            focus_areas=len(summary.focus_areas) if summary else 0,
-            formulation_agreed_on=summary.formulation_agreed_on if summary else None,
-            contract_agreed=bool(summary and summary.contract_agreed),
-        )
-    return facts
-
-
 def phase_segments(
     protocol: protocols.Protocol, planned: int | None, number: int, held: int
 ) -> tuple[list[PhaseSegment], float, float]:
@@ -331,34 +294,15 @@ def phase_segments(
     return segments, marker, round(100 * min(held, span) / span, 2)
 
 
-def course_overview(course: Course) -> CourseOverview:
-    from iptcare.courses.agenda import ending_notice
-    from iptcare.formulation.selectors import formulation_summaries
+@dataclass(frozen=True)
+class CourseHeader:
+    """What `{% course_header %}` shows on every page of a course. The focus areas are
+    formulation's, so the header is put together above both apps
+    (`iptcare.overview.selectors.course_header_for`) and handed to the template."""
 
-    position = course_position(course)
-    summaries = formulation_summaries([course.pk])
-    summary = summaries.get(course.pk)
-    facts = gate_facts_for([course.pk], summaries)[course.pk]
-    gates = protocols.gate_states(facts)
-    open_ = [g for g in gates if g.is_open]
-    segments, marker, held = phase_segments(
-        course.protocol_spec, course.planned_sessions, position.number, position.held
-    )
-    return CourseOverview(
-        position=position,
-        focus_areas=summary.focus_areas if summary else [],
-        gates=gates,
-        open_gates=open_,
-        gate_warning=bool(open_) and position.phase is not protocols.Phase.INITIAL,
-        ending_notice=(
-            ending_notice(course.protocol_spec, position.number, course.planned_sessions)
-            if course.is_open
-            else ""
-        ),
-        segments=segments,
-        marker_percent=marker,
-        held_percent=held,
-    )
+    course: Course
+    position: CoursePosition
+    focus_areas: list[tuple[str, str]]  # (code, the clinic's label)
 
 
 def notes_awaiting_cosignature(supervisor: User) -> list[SessionNote]:

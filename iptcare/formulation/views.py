@@ -36,6 +36,8 @@ from iptcare.formulation.models import (
     RolePlay,
 )
 from iptcare.formulation.services import FormulationError
+from iptcare.overview.selectors import course_header_for
+from iptcare.portal.selectors import person_suggestions_for
 
 # --- Helpers -----------------------------------------------------------------------------
 
@@ -160,11 +162,17 @@ def _form_page(
 
 
 def _page(request: HttpRequest, template: str, course: Course, **context: Any) -> HttpResponse:
-    position = course_position(course)
+    header = course_header_for(course)
     return render(
         request,
         template,
-        {"course": course, "client": course.client, "position": position, **context},
+        {
+            "course": course,
+            "client": course.client,
+            "header": header,
+            "position": header.position,
+            **context,
+        },
     )
 
 
@@ -222,6 +230,7 @@ def inventory(request: HttpRequest, course_id: int) -> HttpResponse:
         snapshots=list(selectors.snapshots(course)),
         snapshot_form=forms.SnapshotForm(),
         can_change=_can_change(request, course),
+        suggestions=person_suggestions_for(course),
     )
 
 

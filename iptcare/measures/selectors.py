@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -15,7 +15,6 @@ from iptcare.audit.services import Actor, access_record
 from iptcare.clients.rules import acting_role
 from iptcare.courses.models import Course
 from iptcare.courses.selectors import course_position
-from iptcare.formulation.selectors import life_events_for_chart
 from iptcare.measures import instruments
 from iptcare.measures.models import (
     ClinicInstrument,
@@ -550,8 +549,12 @@ def _phase_starts(course: Course, responses: list[QuestionnaireResponse]) -> lis
     return starts
 
 
-def course_measures(course: Course, *, calm: bool = False) -> CourseMeasures:
-    """Everything the course's measures page shows, in a fixed number of queries."""
+def course_measures(
+    course: Course, *, life_events: Sequence[tuple[date, str]] = (), calm: bool = False
+) -> CourseMeasures:
+    """Everything the course's measures page shows, in a fixed number of queries. The
+    charts mark `life_events` (date, label), from the timeline: the page reads them from
+    formulation, which sits above measures."""
     from iptcare.measures import charts, outcomes
 
     responses = list(responses_for_course(course).order_by("submitted_at", "pk"))
@@ -559,7 +562,6 @@ def course_measures(course: Course, *, calm: bool = False) -> CourseMeasures:
     time_zone = course.clinic.time_zone
     flagged = {f.response_id: f for f in flags}
     phase_starts = _phase_starts(course, responses)
-    life_events = [] if calm else life_events_for_chart(course)
     drawn = []
     for code in [i.code for i in instruments.ALL if i.kind == "questionnaire"]:
         points = [
@@ -576,7 +578,11 @@ def course_measures(course: Course, *, calm: bool = False) -> CourseMeasures:
         if points:
             drawn.append(
                 charts.build_chart(
-                    code, points, phase_starts=phase_starts, life_events=life_events, calm=calm
+                    code,
+                    points,
+                    phase_starts=phase_starts,
+                    life_events=() if calm else life_events,
+                    calm=calm,
                 )
             )
     firsts: dict[str, int] = {}

@@ -20,6 +20,7 @@ from iptcare.audit.services import Actor, actor_from_request
 from iptcare.clients.selectors import own_record_for
 from iptcare.courses.models import Course
 from iptcare.courses.selectors import course_get_for, course_visit
+from iptcare.formulation.selectors import life_events_for_chart
 from iptcare.measures import instruments, portal
 from iptcare.measures.instruments import NOT_APPLICABLE, Instrument
 from iptcare.measures.models import FlagAction, PlanItem
@@ -39,6 +40,7 @@ from iptcare.measures.services import (
     plan_set,
     response_submit,
 )
+from iptcare.overview.selectors import course_header_for
 
 # --- the answer form (shared by the portal and "hand the device" mode) --------------------
 
@@ -305,7 +307,7 @@ def my_save(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def course_page(request: HttpRequest, course_id: int) -> HttpResponse:
     course = course_get_for(actor=actor_from_request(request), pk=course_id)
-    summary = course_measures(course)
+    summary = course_measures(course, life_events=life_events_for_chart(course))
     can_give = request.user.has_perm("measures.administer", course)
     give = (
         [i for i in (instruments.get(c) for c in enabled_codes(course.clinic_id))]
@@ -317,6 +319,7 @@ def course_page(request: HttpRequest, course_id: int) -> HttpResponse:
         "measures/course.html",
         {
             "course": course,
+            "header": course_header_for(course),
             "client": course.client,
             "m": summary,
             "give": give,
@@ -366,6 +369,7 @@ def response_page(request: HttpRequest, response_id: int) -> HttpResponse:
         {
             "response": response,
             "course": response.course,
+            "header": course_header_for(response.course),
             "client": response.course.client,
             "rows": rows,
             "extras": extras,
@@ -463,6 +467,7 @@ def flag_page(request: HttpRequest, flag_id: int) -> HttpResponse:
         {
             "flag": flag,
             "course": flag.course,
+            "header": course_header_for(flag.course),
             "client": flag.client,
             "may_close": may_close,
             "kinds": FlagAction.Kind.choices,
@@ -508,6 +513,7 @@ def plan_page(request: HttpRequest, course_id: int) -> HttpResponse:
         "measures/plan.html",
         {
             "course": course,
+            "header": course_header_for(course),
             "client": course.client,
             "rows": rows,
             "choices": PlanItem.When.choices,

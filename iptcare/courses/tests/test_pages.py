@@ -17,6 +17,7 @@ from iptcare.courses.selectors import (
     unsigned_note_counts,
 )
 from iptcare.courses.services import note_open, note_sign
+from iptcare.overview.selectors import course_header_for
 
 from .conftest import actor_for, clinic_today_for_tests
 
@@ -315,13 +316,18 @@ def test_the_current_course_is_the_open_one_else_the_latest(cast, open_course) -
     assert current_courses_for_clients([cast.clients["other"].pk]) == {}
 
 
-def test_the_course_header_tag(cast: Cast) -> None:
+def test_the_course_header_tag_formats_the_prepared_header_without_a_query(
+    cast: Cast, django_assert_num_queries
+) -> None:
     course = _jordan(cast)
-    html = Template("{% load courses %}{% course_header course %}").render(
-        Context({"course": course})
-    )
+    header = course_header_for(course)
+    assert header.focus_areas, "the demo course has its focus areas chosen"
+    template = Template("{% load courses %}{% course_header header %}")
+    with django_assert_num_queries(0):
+        html = template.render(Context({"header": header}))
     assert "Session 10 of 16 · middle phase" in html
     assert f'href="/courses/{course.pk}/"' in html
+    assert all(label in html for _code, label in header.focus_areas)
 
 
 # --- API ---------------------------------------------------------------------------------------
