@@ -29,12 +29,11 @@ def is_own_record(user, client: Client) -> bool:  # type: ignore[no-untyped-def]
 
 @rules.predicate
 def is_assigned_therapist(user, client: Client) -> bool:  # type: ignore[no-untyped-def]
-    # `.all()`, not a query of its own: the course choke point loads the client's therapists
-    # with the course, so the several checks of one request read that one list.
     return (
         _same_clinic(user, client)
         and user.is_therapist
-        and any(therapist.pk == user.pk for therapist in client.therapists.all())
+        # The link table alone answers it: no join with the users.
+        and Client.therapists.through.objects.filter(client_id=client.pk, user_id=user.pk).exists()
     )
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from iptcare.accounts.models import User
@@ -37,21 +37,16 @@ def clinic_today(clinic: Clinic) -> date:
 def _visible_course(user: User | None, pk: int) -> tuple[Course, str]:
     """The course and the role that grants `user` access to it, or Http404; records nothing.
 
-    One query for the course with its clinic, client and therapist, and one for the client's
-    assigned therapists: the rules ask "is this user on the care team?" several times per
-    request (may they see it, in which role, may they change it) and read that list each time
-    instead of asking the database again.
+    One query for the course and its client (what the rules and the access log read); its
+    clinic is the user's own (the filter says so), which the request has loaded already.
+    The therapist and the client's details load when a page shows them.
     """
     if user is None or not 0 < pk < 2**62:
         raise Http404
-    course = (
-        Course.objects.filter(clinic_id=user.clinic_id, pk=pk)
-        .select_related("clinic", "client__clinic", "therapist__therapist_profile")
-        .prefetch_related(Prefetch("client__therapists", queryset=User.objects.only("pk")))
-        .first()
-    )
+    course = Course.objects.filter(clinic_id=user.clinic_id, pk=pk).select_related("client").first()
     if course is None or not user.has_perm("courses.view_course", course):
         raise Http404
+    course.clinic = user.clinic
     return course, acting_role(user, course.client)
 
 

@@ -342,20 +342,3 @@ def test_the_api_gives_position_gates_and_notes(cast: Cast) -> None:
     assert [n["number"] for n in notes] == list(range(1, 10))
     assert notes[-1]["status"] == "draft"
     assert cast.http("therapist2").get(f"/api/v1/courses/{course.pk}").status_code == 404
-
-
-def test_opening_a_course_asks_about_the_care_team_once(cast: Cast) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from iptcare.audit.services import Actor
-    from iptcare.courses.selectors import course_get_for
-    from iptcare.courses.tests.permissions import demo_course
-
-    course = demo_course(cast, "client")
-    therapist = cast.users["therapist"]
-    assert therapist.clinic is not None  # loaded by the time-zone middleware in a request
-    with CaptureQueriesContext(connection) as captured:
-        course_get_for(actor=Actor(user=therapist, role=""), pk=course.pk)
-    link_table_lookups = [q for q in captured if "clients_client_therapists" in q["sql"]]
-    assert len(link_table_lookups) == 1  # the care team, fetched once for every check
