@@ -170,20 +170,55 @@ def unsigned_note_counts(course_ids: Iterable[int]) -> dict[int, int]:
     return {row["course_id"]: row["n"] for row in rows}
 
 
-def current_courses_for_clients(client_ids: Iterable[int]) -> dict[int, Course]:
-    """Each client's open course, else their latest one (clients without a course are
-    absent). One query."""
+def _current_of_each_client(courses: Iterable[Course]) -> dict[int, Course]:
+    """Each client's open course, else their latest (`courses` come latest first)."""
     result: dict[int, Course] = {}
-    courses = (
-        Course.objects.filter(client_id__in=list(client_ids))
-        .select_related("therapist")
-        .order_by("client_id", "-start_date", "-pk")
-    )
     for course in courses:
         best = result.get(course.client_id)
         if best is None or (course.is_open and not best.is_open):
             result[course.client_id] = course
     return result
+
+
+def current_courses_for_clients(client_ids: Iterable[int]) -> dict[int, Course]:
+    """Each client's open course, else their latest one (clients without a course are
+    absent). One query."""
+    return _current_of_each_client(
+        Course.objects.filter(client_id__in=list(client_ids))
+        .select_related("therapist")
+        .order_by("client_id", "-start_date", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class CaseloadCourse:
+    """A client's current course as the caseload shows it."""
+
+    course: Course
+    position: CoursePosition
+    unsigned_notes: int
+
+
+def caseload_courses(client_ids: Iterable[int]) -> dict[int, CaseloadCourse]:
+    """Each client's current course (as `current_courses_for_clients`) with where it stands
+    and its draft notes, counted in the same query (clients without a course are absent)."""
+    courses = (
+        Course.objects.filter(client_id__in=list(client_ids))
+        .annotate(
+            held=Count("notes", filter=Q(notes__attendance=SessionNote.Attendance.ATTENDED)),
+            drafts=Count("notes", filter=Q(notes__status=SessionNote.Status.DRAFT)),
+        )
+        .only("client_id", "protocol", "planned_sessions", "status")
+        .order_by("client_id", "-start_date", "-pk")
+    )
+    return {
+        client_id: CaseloadCourse(
+            course=course,
+            position=position_for(course.protocol_spec, course.held, course.planned_sessions),
+            unsigned_notes=course.drafts,
+        )
+        for client_id, course in _current_of_each_client(courses).items()
+    }
 
 
 def courses_of_client(client_id: int) -> QuerySet[Course]:

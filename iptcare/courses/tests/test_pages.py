@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from conftest import Cast
 from iptcare.courses.models import Course, CourseExtension, SessionNote
 from iptcare.courses.selectors import (
+    caseload_courses,
     course_positions,
     current_courses_for_clients,
     unsigned_note_counts,
@@ -308,6 +309,22 @@ def test_positions_drafts_and_current_courses_take_constant_queries(cast: Cast) 
     assert (positions[jordan.pk].held, positions[jordan.pk].is_ending) == (9, False)
     assert drafts == {jordan.pk: 1}
     assert current[cast.clients["client"].pk] == jordan
+
+
+def test_the_caseload_reads_current_courses_positions_and_drafts_in_one_query(
+    cast: Cast,
+) -> None:
+    client_ids = set(Course.objects.values_list("client_id", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        found = caseload_courses(client_ids)
+    assert len(queries) == 1
+    current = current_courses_for_clients(client_ids)
+    assert {client_id: row.course for client_id, row in found.items()} == current
+    course_ids = [course.pk for course in current.values()]
+    positions, drafts = course_positions(course_ids), unsigned_note_counts(course_ids)
+    for row in found.values():
+        assert row.position == positions[row.course.pk]
+        assert row.unsigned_notes == drafts.get(row.course.pk, 0)
 
 
 def test_the_current_course_is_the_open_one_else_the_latest(cast, open_course) -> None:
