@@ -46,6 +46,7 @@ browser-deps:
 lint: $(STAMP)
 	$(BIN)/ruff check iptcare tests conftest.py
 	$(BIN)/ruff format --check iptcare tests conftest.py
+	$(BIN)/lint-imports
 
 test: $(STAMP) browser-deps lint
 	@bash scripts/test.sh

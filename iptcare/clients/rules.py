@@ -27,34 +27,13 @@ def is_own_record(user, client: Client) -> bool:  # type: ignore[no-untyped-def]
     return _same_clinic(user, client) and client.user_id == user.pk
 
 
-def _remembered(client: Client, key: tuple[str, int], answer) -> bool:  # type: ignore[no-untyped-def]
-    """Ask the database once per loaded client object: a page checks the same rule several
-    times (permission, then the role for the audit log). The object lives for one request,
-    so the answer cannot go stale across requests."""
-    memo = client.__dict__.setdefault("_care_team_answers", {})
-    if key not in memo:
-        memo[key] = bool(answer())
-    return memo[key]
-
-
-def remember_assignment(client: Client, user, assigned: bool) -> None:  # type: ignore[no-untyped-def]
-    """For a selector that already asked in its own query whether `user` is assigned."""
-    client.__dict__.setdefault("_care_team_answers", {})[("assigned", user.pk)] = assigned
-
-
 @rules.predicate
 def is_assigned_therapist(user, client: Client) -> bool:  # type: ignore[no-untyped-def]
     return (
         _same_clinic(user, client)
         and user.is_therapist
-        and _remembered(
-            client,
-            ("assigned", user.pk),
-            # The link table alone answers it: no join with users, no related manager.
-            lambda: Client.therapists.through.objects.filter(
-                client_id=client.pk, user_id=user.pk
-            ).exists(),
-        )
+        # The link table alone answers it: no join with the users.
+        and Client.therapists.through.objects.filter(client_id=client.pk, user_id=user.pk).exists()
     )
 
 
@@ -63,13 +42,9 @@ def supervises_a_therapist_of(user, client: Client) -> bool:  # type: ignore[no-
     return (
         _same_clinic(user, client)
         and user.is_supervisor
-        and _remembered(
-            client,
-            ("supervises", user.pk),
-            lambda: TherapistProfile.objects.filter(
-                user__in=client.therapists.all(), supervisor=user
-            ).exists(),
-        )
+        and TherapistProfile.objects.filter(
+            user__in=client.therapists.all(), supervisor=user
+        ).exists()
     )
 
 
@@ -97,7 +72,7 @@ rules.add_perm("clients.break_glass", is_clinic_admin_of & ~is_care_team)
 rules.add_perm("clients.view_own", is_own_record)
 
 
-def acting_role(user, client: Client, *, clinical: bool) -> str:  # type: ignore[no-untyped-def]
+def acting_role(user, client: Client) -> str:  # type: ignore[no-untyped-def]
     """The role that grants this access, for the audit log (most specific first)."""
     if is_own_record(user, client):
         return Role.CLIENT

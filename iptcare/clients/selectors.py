@@ -40,7 +40,7 @@ def client_get_for(*, actor: Actor, pk: int, perm: str = "clients.view_record") 
     )
     if client is None or not user.has_perm(perm, client):
         raise Http404
-    role = acting_role(user, client, clinical=perm == "clients.view_clinical")
+    role = acting_role(user, client)
     access_record(
         actor=actor.as_role(role), action="read", client=client, target=client, detail=perm
     )

@@ -16,6 +16,7 @@ from iptcare.clients.forms import BreakGlassForm, ClientForm
 from iptcare.clients.models import Client
 from iptcare.clients.selectors import client_get_for, clients_visible_to
 from iptcare.core.parsing import parse_search
+from iptcare.portal.selectors import mood_log_for
 
 
 def _require_staff(request: HttpRequest) -> None:
@@ -126,7 +127,9 @@ def client_record(request: HttpRequest, pk: int) -> HttpResponse:
         if request.user.has_perm("clients.break_glass", visible):
             return redirect("clients:break_glass", pk=pk)
         raise PermissionDenied from None
-    return render(request, "clients/record.html", {"client": client})
+    return render(
+        request, "clients/record.html", {"client": client, "mood_log": mood_log_for(client)}
+    )
 
 
 @login_required

@@ -7,7 +7,8 @@ from datetime import date, datetime
 from ninja import Router, Schema
 
 from iptcare.audit.services import actor_from_request
-from iptcare.courses.selectors import course_get_for, course_overview, notes_of_course
+from iptcare.courses.selectors import course_get_for, notes_of_course
+from iptcare.overview.selectors import course_overview
 
 router = Router(tags=["courses"])
 

@@ -7,22 +7,18 @@ cancellations, no-shows) do not use up the contract.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import connection
-from django.db.models import BooleanField, Count, IntegerField, Max, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from iptcare.accounts.models import User
 from iptcare.audit.services import Actor, access_record
-from iptcare.clients.models import Client
-from iptcare.clients.rules import acting_role, remember_assignment
+from iptcare.clients.rules import acting_role
 from iptcare.clinic.models import Clinic
 from iptcare.courses import protocols
 from iptcare.courses.models import ClinicCourseSettings, Course, SessionNote
@@ -35,160 +31,74 @@ def clinic_today(clinic: Clinic) -> date:
     return datetime.now(ZoneInfo(clinic.time_zone)).date()
 
 
-def _column(model: Any, field: str) -> str:
-    quote = connection.ops.quote_name
-    return f"{quote(model._meta.db_table)}.{quote(model._meta.get_field(field).column)}"
+# --- The choke point ------------------------------------------------------------------------
 
 
-@cache  # the SQL text is fixed (SQLite and PostgreSQL quote names alike)
-def _fetch_sql() -> tuple[str, str]:
-    """Two correlated subqueries for the choke point, as SQL: whether the viewer is
-    assigned to the client (one parameter: the viewer), and the sessions held (one: the
-    attended value). Written out because Django compiles an `Exists(queryset)` or
-    `Subquery` for every request at about the cost of a whole extra query, and this fetch
-    runs on every course page."""
-    link = Client.therapists.through
-    assigned = (
-        f"EXISTS (SELECT 1 FROM {connection.ops.quote_name(link._meta.db_table)} "
-        f"WHERE {_column(link, 'client')} = {_column(Course, 'client')} "
-        f"AND {_column(link, 'user')} = %s)"
-    )
-    held = (
-        f"(SELECT COUNT(*) FROM {connection.ops.quote_name(SessionNote._meta.db_table)} "
-        f"WHERE {_column(SessionNote, 'course')} = {_column(Course, 'id')} "
-        f"AND {_column(SessionNote, 'attendance')} = %s)"
-    )
-    return assigned, held
+def _visible_course(user: User | None, pk: int) -> tuple[Course, str]:
+    """The course and the role that grants `user` access to it, or Http404; records nothing.
 
-
-# A lean fetch loads, of the course, what the rules, a questionnaire and its scoring read;
-# of the client, what the rules and the audit log read. Only fields the database returns
-# as Python wants them (numbers, text): no converters run on this path.
-_LEAN_COURSE = ("id", "clinic", "client", "therapist", "protocol", "planned_sessions", "status")
-_LEAN_CLIENT = ("id", "clinic", "user")
-
-
-def _lean_fields(model: Any, names: tuple[str, ...]) -> list[Any]:
-    # In the model's order: `Model.from_db` pairs values with fields in that order.
-    return [field for field in model._meta.concrete_fields if field.name in names]
-
-
-@cache
-def _lean_attnames() -> tuple[list[str], list[str]]:
-    return (
-        [f.attname for f in _lean_fields(Course, _LEAN_COURSE)],
-        [f.attname for f in _lean_fields(Client, _LEAN_CLIENT)],
-    )
-
-
-@cache
-def _lean_sql() -> str:
-    assigned, held = _fetch_sql()
-    quote = connection.ops.quote_name
-    columns = [_column(Course, f.name) for f in _lean_fields(Course, _LEAN_COURSE)]
-    columns += [_column(Client, f.name) for f in _lean_fields(Client, _LEAN_CLIENT)]
-    return (
-        f"SELECT {', '.join(columns)}, {assigned}, {held} "
-        f"FROM {quote(Course._meta.db_table)} INNER JOIN {quote(Client._meta.db_table)} "
-        f"ON {_column(Course, 'client')} = {_column(Client, 'id')} "
-        f"WHERE {_column(Course, 'clinic')} = %s AND {_column(Course, 'id')} = %s"
-    )
-
-
-def _lean_course(user: User, pk: int) -> Course | None:
-    """The course for a page that shows nobody's details (the questionnaire handed to the
-    client, the clinic's most frequent write), in one statement run without the ORM's
-    per-request compilation: the same filter as the full fetch, the instances built with
-    `Model.from_db` as the ORM builds them, every other field deferred (loaded on first
-    use, which the handover pages' query-count test would catch)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_lean_sql(), [user.pk, SessionNote.Attendance.ATTENDED, user.clinic_id, pk])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    course_fields, client_fields = _lean_attnames()
-    at = len(course_fields)
-    course = Course.from_db(connection.alias, course_fields, row[:at])
-    client = Client.from_db(connection.alias, client_fields, row[at : at + len(client_fields)])
-    Course.client.field.set_cached_value(course, client)
-    course.viewer_is_assigned, course.held_when_fetched = bool(row[-2]), row[-1]
-    return course
-
-
-def _full_course(user: User, pk: int, *, with_clinic: bool) -> Course | None:
-    related = ["client", "therapist__therapist_profile"]
-    if with_clinic:
-        related += ["client__clinic", "clinic"]
-    # No ORDER BY: the primary key picks one row, and ordering costs compile time.
-    assigned, held = _fetch_sql()
-    found = list(
-        Course.objects.filter(clinic_id=user.clinic_id, pk=pk)
-        .select_related(*related)
-        .annotate(
-            viewer_is_assigned=RawSQL(assigned, (user.pk,), output_field=BooleanField()),
-            held_when_fetched=RawSQL(
-                held, (SessionNote.Attendance.ATTENDED,), output_field=IntegerField()
-            ),
-        )
-        .order_by()[:1]
-    )
-    return found[0] if found else None
-
-
-def _visible_course(actor: Actor, pk: int, *, lean: bool = False) -> tuple[Course, str]:
-    """The course and the role the actor sees it in, or Http404; records nothing.
-    The course comes with `held_when_fetched`, the sessions held at that moment
-    (`course_position_as_fetched`). `lean=True` is for pages that show nobody's details:
-    the client comes with what the rules and the audit log need (the rest loads on first
-    use) and the therapist is not joined."""
-    user = actor.user
+    One query for the course and its client (what the rules and the access log read); its
+    clinic is the user's own (the filter says so), which the request has loaded already.
+    The therapist and the client's details load when a page shows them.
+    """
     if user is None or not 0 < pk < 2**62:
         raise Http404
-    # The clinic is the actor's own (the filter says so): reuse the user's clinic when it is
-    # already loaded (the time-zone middleware loads it) instead of joining it twice.
-    clinic = user.clinic if User.clinic.is_cached(user) else None
-    if lean and clinic is not None:
-        course = _lean_course(user, pk)
-    else:
-        course = _full_course(user, pk, with_clinic=clinic is None)
-    if course is None:
+    course = Course.objects.filter(clinic_id=user.clinic_id, pk=pk).select_related("client").first()
+    if course is None or not user.has_perm("courses.view_course", course):
         raise Http404
-    remember_assignment(course.client, user, bool(course.viewer_is_assigned))
-    if clinic is not None:
-        course.clinic = clinic
-        if course.client.clinic_id == clinic.pk:
-            course.client.clinic = clinic
-    if not user.has_perm("courses.view_course", course):
-        raise Http404
-    return course, acting_role(user, course.client, clinical=True)
+    course.clinic = user.clinic
+    return course, acting_role(user, course.client)
 
 
-def course_get_for(*, actor: Actor, pk: int, perm: str = "courses.view_course") -> Course:
-    """The course if the actor may see it; 404 otherwise (no existence leak).
+def course_get_for(*, actor: Actor, pk: int) -> Course:
+    """The course if the actor may see it, and a read of it in the access log; 404
+    otherwise (no existence leak, nothing logged).
 
-    With perm="courses.change_course" a person who may see but not change the course
-    gets PermissionDenied (403) from the caller's check, not here: this only hides.
+    For pages and API calls that read. A request that may write goes through `course_visit`
+    instead, so that its write is its one entry in the access log. A person who may see but
+    not change the course gets PermissionDenied (403) from the caller's own check.
     """
-    course, role = _visible_course(actor, pk)
+    course, role = _visible_course(actor.user, pk)
     access_record(actor=actor.as_role(role), action="read", client=course.client, target=course)
     return course
 
 
-def course_get_unrecorded_for(*, actor: Actor, pk: int) -> tuple[Course, Actor]:
-    """Like `course_get_for` (same rules, same 404) but without the read entry, for a
-    request that writes: it returns the actor in the role that grants access, and the
-    caller MUST record exactly one access entry with it before answering (the write's own
-    entry, or `course_access_record` when nothing is written). One audit insert per
-    request instead of a read entry followed by a write entry for the same access.
-    The course comes lean: its therapist and the client's details load on first use (the
-    questionnaire handed to the client shows neither)."""
-    course, role = _visible_course(actor, pk, lean=True)
-    return course, actor.as_role(role)
+@dataclass
+class CourseVisit:
+    """A request's access to a course (see `course_visit`)."""
+
+    course: Course
+    actor: Actor  # in the role that grants the access, for the services' own entries
+    write_recorded: bool = False
+
+    def written(self) -> None:
+        """The service stored something and wrote its own entry (create, update) with
+        `self.actor`: that entry is this request's access, so no read is added."""
+        self.write_recorded = True
 
 
-def course_access_record(*, actor: Actor, course: Course) -> None:
-    """The read entry `course_get_unrecorded_for` left to its caller."""
-    access_record(actor=actor, action="read", client=course.client, target=course)
+@contextmanager
+def course_visit(*, actor: Actor, pk: int) -> Iterator[CourseVisit]:
+    """The course for a request that may write to it, with exactly one access entry.
+
+    Every request that reads a client's record leaves one entry in the access log. When
+    the request stores something, the service's entry ("create", in `visit.actor`'s role)
+    is that one: the view says so with `visit.written()`. When it stores nothing (the
+    form shown, refused answers, a 403 from a later check), leaving the block records the
+    read of the course. Forgetting `written()` logs a read too many, never one too few.
+    Someone who may not see the course gets 404 on entering, and nothing is logged.
+
+        with course_visit(actor=actor_from_request(request), pk=course_id) as visit:
+            response = response_submit(actor=visit.actor, course=visit.course, ...)
+            visit.written()
+    """
+    course, role = _visible_course(actor.user, pk)
+    visit = CourseVisit(course=course, actor=actor.as_role(role))
+    try:
+        yield visit
+    finally:
+        if not visit.write_recorded:
+            access_record(actor=visit.actor, action="read", client=course.client, target=course)
 
 
 # --- Position in the course ----------------------------------------------------------------
@@ -245,16 +155,6 @@ def course_position(course: Course) -> CoursePosition:
     return position_for(course.protocol_spec, held, course.planned_sessions)
 
 
-def course_position_as_fetched(course: Course) -> CoursePosition:
-    """The position from the count fetched with the course by the choke point, for a
-    request that needs it before writing anything (one query less); counts afresh when
-    the course was loaded any other way. After a write, use `course_position`."""
-    held = course.__dict__.get("held_when_fetched")
-    if held is None:
-        return course_position(course)
-    return position_for(course.protocol_spec, held, course.planned_sessions)
-
-
 def note_position(course: Course, note: SessionNote) -> CoursePosition:
     """The course as it stood at this note's session ("Session 9 of 16 · middle phase")."""
     return position_for(course.protocol_spec, max(note.number - 1, 0), course.planned_sessions)
@@ -270,20 +170,55 @@ def unsigned_note_counts(course_ids: Iterable[int]) -> dict[int, int]:
     return {row["course_id"]: row["n"] for row in rows}
 
 
-def current_courses_for_clients(client_ids: Iterable[int]) -> dict[int, Course]:
-    """Each client's open course, else their latest one (clients without a course are
-    absent). One query."""
+def _current_of_each_client(courses: Iterable[Course]) -> dict[int, Course]:
+    """Each client's open course, else their latest (`courses` come latest first)."""
     result: dict[int, Course] = {}
-    courses = (
-        Course.objects.filter(client_id__in=list(client_ids))
-        .select_related("therapist")
-        .order_by("client_id", "-start_date", "-pk")
-    )
     for course in courses:
         best = result.get(course.client_id)
         if best is None or (course.is_open and not best.is_open):
             result[course.client_id] = course
     return result
+
+
+def current_courses_for_clients(client_ids: Iterable[int]) -> dict[int, Course]:
+    """Each client's open course, else their latest one (clients without a course are
+    absent). One query."""
+    return _current_of_each_client(
+        Course.objects.filter(client_id__in=list(client_ids))
+        .select_related("therapist")
+        .order_by("client_id", "-start_date", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class CaseloadCourse:
+    """A client's current course as the caseload shows it."""
+
+    course: Course
+    position: CoursePosition
+    unsigned_notes: int
+
+
+def caseload_courses(client_ids: Iterable[int]) -> dict[int, CaseloadCourse]:
+    """Each client's current course (as `current_courses_for_clients`) with where it stands
+    and its draft notes, counted in the same query (clients without a course are absent)."""
+    courses = (
+        Course.objects.filter(client_id__in=list(client_ids))
+        .annotate(
+            held=Count("notes", filter=Q(notes__attendance=SessionNote.Attendance.ATTENDED)),
+            drafts=Count("notes", filter=Q(notes__status=SessionNote.Status.DRAFT)),
+        )
+        .only("client_id", "protocol", "planned_sessions", "status")
+        .order_by("client_id", "-start_date", "-pk")
+    )
+    return {
+        client_id: CaseloadCourse(
+            course=course,
+            position=position_for(course.protocol_spec, course.held, course.planned_sessions),
+            unsigned_notes=course.drafts,
+        )
+        for client_id, course in _current_of_each_client(courses).items()
+    }
 
 
 def courses_of_client(client_id: int) -> QuerySet[Course]:
@@ -339,24 +274,12 @@ def note_get_for(*, actor: Actor, course: Course, pk: int) -> SessionNote:
         raise Http404
     user = actor.user
     access_record(
-        actor=actor.as_role(acting_role(user, course.client, clinical=True)),
+        actor=actor.as_role(acting_role(user, course.client)),
         action="read",
         client=course.client,
         target=note,
     )
     return note
-
-
-def last_note_before(course: Course, number: int) -> SessionNote | None:
-    return (
-        SessionNote.objects.filter(course=course, number__lte=number)
-        .order_by("-number", "-date", "-pk")
-        .first()
-    )
-
-
-def last_note_date(course: Course) -> date | None:
-    return SessionNote.objects.filter(course=course).aggregate(d=Max("date"))["d"]
 
 
 # --- The course page -------------------------------------------------------------------------
@@ -380,42 +303,6 @@ class PhaseSegment:
         return f"sessions {self.first}–{self.last}"
 
 
-@dataclass(frozen=True)
-class CourseOverview:
-    position: CoursePosition
-    focus_areas: list[tuple[str, str]]
-    gates: list[protocols.GateState]
-    open_gates: list[protocols.GateState]
-    gate_warning: bool
-    ending_notice: str
-    segments: list[PhaseSegment]
-    marker_percent: float
-    held_percent: float
-
-
-def gate_facts_for(
-    course_ids: list[int], summaries: dict[int, Any] | None = None
-) -> dict[int, protocols.GateFacts]:
-    """The phase gates' facts from the formulation and measures records."""
-    from iptcare.formulation.selectors import formulation_summaries
-    from iptcare.measures.selectors import symptom_measure_course_ids
-
-    if summaries is None:
-        summaries = formulation_summaries(course_ids)
-    measured = symptom_measure_course_ids(course_ids)
-    facts = {}
-    for pk in course_ids:
-        summary = summaries.get(pk)
-        facts[pk] = protocols.GateFacts(
-            has_symptom_measure=pk in measured,
-            inventory_people=summary.inventory_people if summary else 0,
-            focus_areas=len(summary.focus_areas) if summary else 0,
-            formulation_agreed_on=summary.formulation_agreed_on if summary else None,
-            contract_agreed=bool(summary and summary.contract_agreed),
-        )
-    return facts
-
-
 def phase_segments(
     protocol: protocols.Protocol, planned: int | None, number: int, held: int
 ) -> tuple[list[PhaseSegment], float, float]:
@@ -437,34 +324,15 @@ def phase_segments(
     return segments, marker, round(100 * min(held, span) / span, 2)
 
 
-def course_overview(course: Course) -> CourseOverview:
-    from iptcare.courses.agenda import ending_notice
-    from iptcare.formulation.selectors import formulation_summaries
+@dataclass(frozen=True)
+class CourseHeader:
+    """What `{% course_header %}` shows on every page of a course. The focus areas are
+    formulation's, so the header is put together above both apps
+    (`iptcare.overview.selectors.course_header_for`) and handed to the template."""
 
-    position = course_position(course)
-    summaries = formulation_summaries([course.pk])
-    summary = summaries.get(course.pk)
-    facts = gate_facts_for([course.pk], summaries)[course.pk]
-    gates = protocols.gate_states(facts)
-    open_ = [g for g in gates if g.is_open]
-    segments, marker, held = phase_segments(
-        course.protocol_spec, course.planned_sessions, position.number, position.held
-    )
-    return CourseOverview(
-        position=position,
-        focus_areas=summary.focus_areas if summary else [],
-        gates=gates,
-        open_gates=open_,
-        gate_warning=bool(open_) and position.phase is not protocols.Phase.INITIAL,
-        ending_notice=(
-            ending_notice(course.protocol_spec, position.number, course.planned_sessions)
-            if course.is_open
-            else ""
-        ),
-        segments=segments,
-        marker_percent=marker,
-        held_percent=held,
-    )
+    course: Course
+    position: CoursePosition
+    focus_areas: list[tuple[str, str]]  # (code, the clinic's label)
 
 
 def notes_awaiting_cosignature(supervisor: User) -> list[SessionNote]:

@@ -3,7 +3,7 @@ version-checked, so a stale edit (a second tab) is refused instead of overwritin
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from django.db import IntegrityError, transaction
@@ -317,13 +317,6 @@ NOTE_FIELDS = (
 )
 
 
-def _focus_labels(course: Course) -> list[str]:
-    from iptcare.formulation.selectors import formulation_summaries
-
-    summary = formulation_summaries([course.pk]).get(course.pk)
-    return [label for _code, label in summary.focus_areas] if summary else []
-
-
 def _check_note_date(course: Course, day: date, number: int, note_pk: int | None) -> None:
     if day < course.start_date:
         raise CourseError(
@@ -342,9 +335,18 @@ def _check_note_date(course: Course, day: date, number: int, note_pk: int | None
 
 @transaction.atomic
 def note_open(
-    *, actor: Actor, course: Course, date: date, attendance: str = "attended"
+    *,
+    actor: Actor,
+    course: Course,
+    date: date,
+    attendance: str = "attended",
+    focus_labels: Sequence[str] = (),
 ) -> SessionNote:
-    """A new draft for the next session, with its agenda and what is carried forward."""
+    """A new draft for the next session, with its agenda and what is carried forward.
+
+    `focus_labels`: the course's focus areas as the clinic names them, for the agenda. They
+    are formulation's records, which this app does not read (it sits below formulation):
+    the page passes them from `course_header_for`."""
     _require_treating(actor, course)
     locked = Course.objects.select_for_update().get(pk=course.pk)
     if not locked.is_open:
@@ -364,7 +366,7 @@ def note_open(
         spec,
         number,
         locked.planned_sessions,
-        focus_labels=_focus_labels(locked),
+        focus_labels=focus_labels,
         open_homework=previous.homework_set if previous else "",
         last_plan=previous.plan_next if previous else "",
     )

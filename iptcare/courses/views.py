@@ -29,7 +29,9 @@ from iptcare.courses.forms import (
 )
 from iptcare.courses.models import Course, SessionNote
 from iptcare.courses.services import CourseConflict, CourseError
-from iptcare.measures.selectors import flags_for_course
+from iptcare.formulation.selectors import session_records
+from iptcare.measures.selectors import flags_for_course, session_measures
+from iptcare.overview.selectors import course_header_for, course_overview
 
 
 def _course_for(request: HttpRequest, course_id: int, *, change: bool = False) -> Course:
@@ -155,7 +157,7 @@ def client_courses(request: HttpRequest, client_id: int) -> HttpResponse:
 @login_required
 def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
     course = _course_for(request, course_id)
-    overview = selectors.course_overview(course)
+    overview = course_overview(course)
     notes = list(selectors.notes_of_course(course))
     extensions = list(course.extensions.select_related("by"))
     return render(
@@ -164,6 +166,7 @@ def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
         _styles_context(
             course,
             overview=overview,
+            header=overview.header,
             position=overview.position,
             notes=notes,
             extensions=extensions,
@@ -195,7 +198,11 @@ def course_extend(request: HttpRequest, course_id: int) -> HttpResponse:
                 f"Extended from {extension.from_sessions} to {extension.to_sessions} sessions.",
             )
             return redirect("courses:detail", course_id=course.pk)
-    return render(request, "courses/course_extend.html", _styles_context(course, form=form))
+    return render(
+        request,
+        "courses/course_extend.html",
+        _styles_context(course, form=form, header=course_header_for(course)),
+    )
 
 
 @login_required
@@ -220,7 +227,11 @@ def course_end(request: HttpRequest, course_id: int) -> HttpResponse:
         else:
             messages.success(request, "The course is closed. Its records stay readable.")
             return redirect("courses:detail", course_id=course.pk)
-    return render(request, "courses/course_end.html", _styles_context(course, form=form))
+    return render(
+        request,
+        "courses/course_end.html",
+        _styles_context(course, form=form, header=course_header_for(course)),
+    )
 
 
 # --- Session notes ---------------------------------------------------------------------------
@@ -229,6 +240,7 @@ def course_end(request: HttpRequest, course_id: int) -> HttpResponse:
 @login_required
 def note_new(request: HttpRequest, course_id: int) -> HttpResponse:
     course = _course_for(request, course_id, change=True)
+    header = course_header_for(course)
     form = NoteOpenForm(
         request.POST or None, initial={"date": selectors.clinic_today(course.clinic)}
     )
@@ -239,16 +251,16 @@ def note_new(request: HttpRequest, course_id: int) -> HttpResponse:
                 course=course,
                 date=form.cleaned_data["date"],
                 attendance=form.cleaned_data["attendance"],
+                focus_labels=[label for _code, label in header.focus_areas],
             )
         except CourseError as exc:
             _form_error(form, exc)
         else:
             return redirect("courses:note", course_id=course.pk, note_id=note.pk)
-    position = selectors.course_position(course)
     return render(
         request,
         "courses/note_new.html",
-        _styles_context(course, form=form, position=position),
+        _styles_context(course, form=form, header=header, position=header.position),
     )
 
 
@@ -265,10 +277,9 @@ def _note_page(
     form: NoteForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    from iptcare.formulation.selectors import session_records
-
     can_change = request.user.has_perm("courses.change_course", course)
     editable = can_change and not note.is_locked
+    position = selectors.note_position(course, note)
     if editable and form is None:
         form = NoteForm(initial=_note_form_initial(note), protocol=course.protocol_spec)
     return render(
@@ -282,7 +293,9 @@ def _note_page(
             amendments=list(note.amendments.select_related("author")),
             amend_form=AmendmentForm() if can_change and note.is_locked else None,
             may_cosign=services.may_cosign(request.user, note),  # type: ignore[arg-type]
-            position=selectors.note_position(course, note),
+            position=position,
+            header=course_header_for(course, position=position),
+            session_measures=session_measures(course, note.number),
         ),
         status=status,
     )

@@ -35,6 +35,7 @@ from iptcare.formulation.models import (
     TerminationRecord,
     WorkspaceSession,
 )
+from iptcare.measures.selectors import score_points
 
 if TYPE_CHECKING:
     from iptcare.clients.models import Client
@@ -57,7 +58,11 @@ WORKSPACE_URL_NAMES = {
 
 def focus_area_label(area: str, clinic: Clinic) -> str:
     """The area's name as this clinic says it (the fourth area may be relabelled)."""
-    labels = {FocusArea.INTERPERSONAL_DEFICITS.value: clinic.fourth_focus_area_label}
+    return _labelled(area, clinic.fourth_focus_area_label)
+
+
+def _labelled(area: str, fourth_label: str) -> str:
+    labels = {FocusArea.INTERPERSONAL_DEFICITS.value: fourth_label}
     return catalogue.focus_area_label(FocusArea(area), labels)
 
 
@@ -76,8 +81,23 @@ class FormulationSummary:
     contract_agreed: bool
 
 
+def focus_areas_by_course(course_ids: Iterable[int]) -> dict[int, list[tuple[str, str]]]:
+    """The focus areas chosen for each course, as (code, the clinic's label) in the order
+    they were chosen; every course asked about is present (one query)."""
+    ids = list(course_ids)
+    areas: dict[int, list[tuple[str, str]]] = {pk: [] for pk in ids}
+    rows = (
+        FocusAreaChoice.objects.filter(course_id__in=ids, archived_at__isnull=True)
+        .order_by("pk")
+        .values_list("course_id", "area", "clinic__fourth_focus_area_label")
+    )
+    for course_id, area, fourth_label in rows:
+        areas[course_id].append((area, _labelled(area, fourth_label)))
+    return areas
+
+
 def formulation_summaries(course_ids: Iterable[int]) -> dict[int, FormulationSummary]:
-    """For the course page's phase gates and lists: three queries, whatever the number."""
+    """For the course page's phase gates: three queries, whatever the number of courses."""
     ids = list(course_ids)
     if not ids:
         return {}
@@ -90,13 +110,7 @@ def formulation_summaries(course_ids: Iterable[int]) -> dict[int, FormulationSum
             .order_by()
         }
     )
-    areas: dict[int, list[tuple[str, str]]] = {pk: [] for pk in ids}
-    for choice in (
-        FocusAreaChoice.objects.filter(course_id__in=ids, archived_at__isnull=True)
-        .select_related("clinic")
-        .order_by("pk")
-    ):
-        areas[choice.course_id].append((choice.area, focus_area_label(choice.area, choice.clinic)))
+    areas = focus_areas_by_course(ids)
     formulations = {f.course_id: f for f in Formulation.objects.filter(course_id__in=ids)}
     summaries = {}
     for pk in ids:
@@ -253,9 +267,7 @@ def homework_for_client(client: Client) -> list[HomeworkTask]:
 
 
 def symptom_scores(course: Course, code: str = "phq9") -> list[tuple[date, int]]:
-    """The measure's complete totals by date (from the measures app)."""
-    from iptcare.measures.selectors import score_points
-
+    """The measure's complete totals by date (from the measures app, one layer down)."""
     return score_points(course, code)
 
 

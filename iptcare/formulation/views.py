@@ -37,6 +37,8 @@ from iptcare.formulation.models import (
     RolePlay,
 )
 from iptcare.formulation.services import FormulationError
+from iptcare.overview.selectors import course_header_for
+from iptcare.portal.selectors import person_suggestions_for
 
 # --- Helpers -----------------------------------------------------------------------------
 
@@ -49,9 +51,7 @@ def _course(request: HttpRequest, course_id: int, *, change: bool = False) -> Co
 
 
 def _actor(request: HttpRequest, course: Course) -> Actor:
-    return actor_from_request(request).as_role(
-        acting_role(request.user, course.client, clinical=True)
-    )
+    return actor_from_request(request).as_role(acting_role(request.user, course.client))
 
 
 def _can_change(request: HttpRequest, course: Course) -> bool:
@@ -163,11 +163,17 @@ def _form_page(
 
 
 def _page(request: HttpRequest, template: str, course: Course, **context: Any) -> HttpResponse:
-    position = course_position(course)
+    header = course_header_for(course)
     return render(
         request,
         template,
-        {"course": course, "client": course.client, "position": position, **context},
+        {
+            "course": course,
+            "client": course.client,
+            "header": header,
+            "position": header.position,
+            **context,
+        },
     )
 
 
@@ -225,6 +231,7 @@ def inventory(request: HttpRequest, course_id: int) -> HttpResponse:
         snapshots=list(selectors.snapshots(course)),
         snapshot_form=forms.SnapshotForm(),
         can_change=_can_change(request, course),
+        suggestions=person_suggestions_for(course),
     )
 
 

@@ -12,13 +12,8 @@ from django.urls import reverse
 
 from iptcare.clients.models import Client
 from iptcare.courses.models import Course
-from iptcare.courses.selectors import (
-    CoursePosition,
-    course_positions,
-    current_courses_for_clients,
-    unsigned_note_counts,
-)
-from iptcare.formulation.selectors import formulation_summaries
+from iptcare.courses.selectors import CoursePosition, caseload_courses
+from iptcare.formulation.selectors import focus_areas_by_course
 from iptcare.measures.selectors import LatestScore, latest_scores, open_flag_counts, track_statuses
 from iptcare.measures.tracking import TrackStatus
 from iptcare.scheduling.selectors import next_appointments
@@ -32,6 +27,9 @@ SORTS = {
     "next": "Next appointment",
 }
 DEFAULT_SORT = "priority"
+# A row shows the client's name and links to their record: the rest of the record stays in
+# the database (a missing field would load per row, which test_caseload's count would catch).
+CASELOAD_CLIENT_FIELDS = ("clinic_id", "legal_name", "preferred_name", "status")
 _SENTINEL = 987654321
 
 
@@ -80,14 +78,14 @@ def _key(sort: str):  # type: ignore[no-untyped-def]
 def caseload_rows(
     clients: Iterable[Client], *, clinic_id: int, sort: str = DEFAULT_SORT
 ) -> list[CaseloadRow]:
-    """One row per client, sorted server-side by `sort` (one of SORTS)."""
+    """One row per client, sorted server-side by `sort` (one of SORTS). Six queries: the
+    clients, their current courses (with the sessions held and draft notes), focus areas,
+    open flags, scores and next appointments."""
     clients = list(clients)
     client_ids = [c.pk for c in clients]
-    courses = current_courses_for_clients(client_ids)
-    course_ids = [c.pk for c in courses.values()]
-    positions = course_positions(course_ids)
-    summaries = formulation_summaries(course_ids)
-    unsigned = unsigned_note_counts(course_ids)
+    courses = caseload_courses(client_ids)
+    course_ids = [current.course.pk for current in courses.values()]
+    focus = focus_areas_by_course(course_ids)
     flags = open_flag_counts(course_ids)
     scores = latest_scores(course_ids)
     tracks = track_statuses(clinic_id, scores)
@@ -97,33 +95,37 @@ def caseload_rows(
     measures_url = reverse("measures:course", args=[_SENTINEL]).replace(str(_SENTINEL), "{}")
     rows = []
     for client in clients:
-        course = courses.get(client.pk)
+        current = courses.get(client.pk)
         row = CaseloadRow(
             client=client,
-            course=course,
             next_appointment=appointments.get(client.pk),
             client_url=client_url.format(client.pk),
-            measures_url=measures_url.format(course.pk) if course else "",
         )
-        if course is not None:
-            summary = summaries.get(course.pk)
-            row.position = positions.get(course.pk)
-            row.focus_areas = list(summary.focus_areas) if summary else []
+        if current is not None:
+            course = current.course
+            row.course = course
+            row.measures_url = measures_url.format(course.pk)
+            row.position = current.position
+            row.unsigned_notes = current.unsigned_notes
+            row.focus_areas = focus[course.pk]
             row.phq = scores.get(course.pk, {}).get("phq")
             row.gad = scores.get(course.pk, {}).get("gad7")
             row.open_flags = flags.get(course.pk, 0)
             row.track = tracks.get(course.pk)
-            row.unsigned_notes = unsigned.get(course.pk, 0)
         rows.append(row)
     rows.sort(key=_key(sort if sort in SORTS else DEFAULT_SORT))
     return rows
 
 
 def active_caseload(user) -> QuerySet[Client]:  # type: ignore[no-untyped-def]
-    """The therapist's clients in active care."""
-    return Client.objects.filter(
-        clinic_id=user.clinic_id, therapists=user, status=Client.Status.ACTIVE
-    ).order_by("legal_name", "pk")
+    """The therapist's clients in active care, with what a caseload row shows of them."""
+    return (
+        Client.objects.filter(
+            clinic_id=user.clinic_id, therapists=user, status=Client.Status.ACTIVE
+        )
+        .only(*CASELOAD_CLIENT_FIELDS)
+        .order_by("legal_name", "pk")
+    )
 
 
 def supervisees_clients(user) -> QuerySet[Client]:  # type: ignore[no-untyped-def]
@@ -134,5 +136,6 @@ def supervisees_clients(user) -> QuerySet[Client]:  # type: ignore[no-untyped-de
             therapists__therapist_profile__supervisor=user,
         )
         .distinct()
+        .only(*CASELOAD_CLIENT_FIELDS)
         .order_by("legal_name", "pk")
     )

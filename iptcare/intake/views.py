@@ -25,6 +25,7 @@ from iptcare.intake.forms import (
     StatusForm,
 )
 from iptcare.intake.models import IntakeRequest, PublicSite
+from iptcare.overview.selectors import course_header_for
 
 FOCUS_AREAS = [
     ("grief", "Grief", "focus_grief"),
@@ -394,12 +395,14 @@ def reflection_detail(request: HttpRequest, client_id: int) -> HttpResponse:
             return redirect("clients:break_glass", pk=client_id)
         raise PermissionDenied
     client = client_get_for(actor=actor, pk=client_id, perm="clients.view_clinical")
+    course = current_courses_for_clients([client.pk]).get(client.pk)
     return render(
         request,
         "intake/reflection_detail.html",
         {
             "client": client,
             "reflection": selectors.reflection_for(client),
-            "course": current_courses_for_clients([client.pk]).get(client.pk),
+            "course": course,
+            "header": course_header_for(course) if course else None,
         },
     )

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from iptcare.clients.models import Client
 from iptcare.courses.models import Course
-from iptcare.courses.selectors import course_position_as_fetched
+from iptcare.courses.selectors import course_position
 from iptcare.measures import charts
 from iptcare.measures.models import QuestionnaireResponse
 from iptcare.measures.selectors import (
@@ -55,7 +55,7 @@ def open_course_for(client: Client) -> Course | None:
 
 def current_session_number(course: Course) -> int:
     """The session being worked towards: answers given now belong to it."""
-    return course_position_as_fetched(course).number
+    return course_position(course).number
 
 
 def portal_state(client: Client) -> PortalState:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -15,7 +15,6 @@ from iptcare.audit.services import Actor, access_record
 from iptcare.clients.rules import acting_role
 from iptcare.courses.models import Course
 from iptcare.courses.selectors import course_position
-from iptcare.formulation.selectors import life_events_for_chart
 from iptcare.measures import instruments
 from iptcare.measures.models import (
     ClinicInstrument,
@@ -220,7 +219,7 @@ def response_get_for(*, actor: Actor, pk: int) -> QuestionnaireResponse:
     if response is None or not user.has_perm("courses.view_course", response.course):
         raise Http404
     access_record(
-        actor=actor.as_role(acting_role(user, response.client, clinical=True)),
+        actor=actor.as_role(acting_role(user, response.client)),
         action="read",
         client=response.course.client,
         target=response,
@@ -263,22 +262,12 @@ def flag_get_for(*, actor: Actor, pk: int) -> RiskFlag:
     if flag is None or not user.has_perm("courses.view_course", flag.course):
         raise Http404
     access_record(
-        actor=actor.as_role(acting_role(user, flag.client, clinical=True)),
+        actor=actor.as_role(acting_role(user, flag.client)),
         action="read",
         client=flag.client,
         target=flag,
     )
     return flag
-
-
-def open_flags_for_therapist(user: User) -> list[RiskFlag]:
-    return list(
-        RiskFlag.objects.filter(clinic_id=user.clinic_id, status=RiskFlag.Status.OPEN)
-        .filter(Q(course__therapist=user) | Q(client__therapists=user))
-        .distinct()
-        .select_related("client", "response", "course")
-        .order_by("raised_at")
-    )
 
 
 def open_flags_for_supervisor(user: User) -> list[RiskFlag]:
@@ -319,7 +308,6 @@ class LatestScore:
     total: int
     severity: str
     severity_label: str
-    day: date
     session_number: int
     previous: int | None
     first: int
@@ -351,9 +339,9 @@ class LatestScore:
 
 def latest_scores(course_ids: Iterable[int]) -> dict[int, dict[str, LatestScore]]:
     """For each course: the latest PHQ-9/PHQ-A and GAD-7, the score before it and the
-    first one ("latest" = the highest session number, then the last stored). Two queries
-    whatever the number of courses: narrow rows without dates for the grouping (converting
-    thousands of datetimes costs more than the query), then the dates of the latest rows."""
+    first one ("latest" = the highest session number, then the last stored). One query of
+    narrow rows whatever the number of courses, grouped here: on SQLite a window function
+    picking the three rows per course costs more than reading them all (measured)."""
     ids = list(course_ids)
     if not ids:
         return {}
@@ -367,17 +355,11 @@ def latest_scores(course_ids: Iterable[int]) -> dict[int, dict[str, LatestScore]
     groups: dict[tuple[int, str], list[tuple[int, int, int]]] = {}
     for course_id, code, total, session, pk in rows:
         groups.setdefault((course_id, code), []).append((session, pk, total))
-    picked = {}
-    for group_key, points in groups.items():
-        points.sort()
-        picked[group_key] = (points[0], points[-2] if len(points) > 1 else None, points[-1])
-    latest_pks = [latest[1] for _, _, latest in picked.values()]
-    days = dict(
-        QuestionnaireResponse.objects.filter(pk__in=latest_pks).values_list("pk", "submitted_at")
-    )
-    zones = dict(Course.objects.filter(pk__in=ids).values_list("pk", "clinic__time_zone"))
     result: dict[int, dict[str, LatestScore]] = {course_id: {} for course_id in ids}
-    for (course_id, code), (first, previous, latest) in picked.items():
+    for (course_id, code), points in groups.items():
+        points.sort()
+        first, latest = points[0], points[-1]
+        previous = points[-2] if len(points) > 1 else None
         instrument = instruments.get(code)
         band = instrument.band_for(latest[2])
         result[course_id]["gad7" if code == "gad7" else "phq"] = LatestScore(
@@ -386,7 +368,6 @@ def latest_scores(course_ids: Iterable[int]) -> dict[int, dict[str, LatestScore]
             total=latest[2],
             severity=band.key,
             severity_label=band.label,
-            day=local_date(days[latest[1]], zones[course_id]),
             session_number=latest[0],
             previous=previous[2] if previous else None,
             first=first[2],
@@ -560,8 +541,12 @@ def _phase_starts(course: Course, responses: list[QuestionnaireResponse]) -> lis
     return starts
 
 
-def course_measures(course: Course, *, calm: bool = False) -> CourseMeasures:
-    """Everything the course's measures page shows, in a fixed number of queries."""
+def course_measures(
+    course: Course, *, life_events: Sequence[tuple[date, str]] = (), calm: bool = False
+) -> CourseMeasures:
+    """Everything the course's measures page shows, in a fixed number of queries. The
+    charts mark `life_events` (date, label), from the timeline: the page reads them from
+    formulation, which sits above measures."""
     from iptcare.measures import charts, outcomes
 
     responses = list(responses_for_course(course).order_by("submitted_at", "pk"))
@@ -569,7 +554,6 @@ def course_measures(course: Course, *, calm: bool = False) -> CourseMeasures:
     time_zone = course.clinic.time_zone
     flagged = {f.response_id: f for f in flags}
     phase_starts = _phase_starts(course, responses)
-    life_events = [] if calm else life_events_for_chart(course)
     drawn = []
     for code in [i.code for i in instruments.ALL if i.kind == "questionnaire"]:
         points = [
@@ -586,7 +570,11 @@ def course_measures(course: Course, *, calm: bool = False) -> CourseMeasures:
         if points:
             drawn.append(
                 charts.build_chart(
-                    code, points, phase_starts=phase_starts, life_events=life_events, calm=calm
+                    code,
+                    points,
+                    phase_starts=phase_starts,
+                    life_events=() if calm else life_events,
+                    calm=calm,
                 )
             )
     firsts: dict[str, int] = {}

@@ -20,11 +20,8 @@ from iptcare.audit.services import Actor, actor_from_request
 from iptcare.clients.selectors import own_record_for
 from iptcare.core.parsing import parse_choice, without_nul
 from iptcare.courses.models import Course
-from iptcare.courses.selectors import (
-    course_access_record,
-    course_get_for,
-    course_get_unrecorded_for,
-)
+from iptcare.courses.selectors import course_get_for, course_visit
+from iptcare.formulation.selectors import life_events_for_chart
 from iptcare.measures import instruments, portal
 from iptcare.measures.instruments import NOT_APPLICABLE, Instrument
 from iptcare.measures.models import FlagAction, PlanItem
@@ -44,6 +41,7 @@ from iptcare.measures.services import (
     plan_set,
     response_submit,
 )
+from iptcare.overview.selectors import course_header_for
 
 # --- the answer form (shared by the portal and "hand the device" mode) --------------------
 
@@ -312,7 +310,7 @@ def my_save(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def course_page(request: HttpRequest, course_id: int) -> HttpResponse:
     course = course_get_for(actor=actor_from_request(request), pk=course_id)
-    summary = course_measures(course)
+    summary = course_measures(course, life_events=life_events_for_chart(course))
     can_give = request.user.has_perm("measures.administer", course)
     give = (
         [i for i in (instruments.get(c) for c in enabled_codes(course.clinic_id))]
@@ -324,6 +322,7 @@ def course_page(request: HttpRequest, course_id: int) -> HttpResponse:
         "measures/course.html",
         {
             "course": course,
+            "header": course_header_for(course),
             "client": course.client,
             "m": summary,
             "give": give,
@@ -373,6 +372,7 @@ def response_page(request: HttpRequest, response_id: int) -> HttpResponse:
         {
             "response": response,
             "course": response.course,
+            "header": course_header_for(response.course),
             "client": response.course.client,
             "rows": rows,
             "extras": extras,
@@ -385,40 +385,36 @@ def response_page(request: HttpRequest, response_id: int) -> HttpResponse:
 def administer(request: HttpRequest, course_id: int, code: str) -> HttpResponse:
     """ "Hand the device to the client": one questionnaire on a page with nothing else.
 
-    A submission records one audit entry, the response's "create" (in the role that grants
-    access); every other answer records the course read, as `course_get_for` would.
+    One access entry per request: a stored answer's own "create" (written by
+    `response_submit` in the role that grants access), else a read of the course (the form,
+    refused answers, a 403). `course_visit` keeps that count.
     """
-    course, actor = course_get_unrecorded_for(actor=actor_from_request(request), pk=course_id)
-    recorded = False
-    try:
+    with course_visit(actor=actor_from_request(request), pk=course_id) as visit:
+        course = visit.course
         if not request.user.has_perm("measures.administer", course):
             raise PermissionDenied
         instrument = _instrument_or_404(code, course.clinic_id)
-        if request.method == "POST":
-            session_number = portal.current_session_number(course)
-            values = _form_values(instrument, request.POST)
-            response, errors, problem = _submit(
-                request,
-                course=course,
-                instrument=instrument,
-                session_number=session_number,
-                values=values,
-                key=request.POST.get("key", ""),
-                administered="in_session",
-                actor=actor,
-            )
-            if response is not None:
-                recorded = True
-                return render(
-                    request,
-                    "measures/administer_done.html",
-                    {"course": course, "instrument": instrument, "response": response},
-                )
+        if request.method != "POST":
+            return _administer_form(request, course, instrument, {}, {}, "")
+        values = _form_values(instrument, request.POST)
+        response, errors, problem = _submit(
+            request,
+            course=course,
+            instrument=instrument,
+            session_number=portal.current_session_number(course),
+            values=values,
+            key=request.POST.get("key", ""),
+            administered="in_session",
+            actor=visit.actor,
+        )
+        if response is None:
             return _administer_form(request, course, instrument, values, errors, problem)
-        return _administer_form(request, course, instrument, {}, {}, "")
-    finally:
-        if not recorded:
-            course_access_record(actor=actor, course=course)
+        visit.written()
+        return render(
+            request,
+            "measures/administer_done.html",
+            {"course": course, "instrument": instrument, "response": response},
+        )
 
 
 def _administer_form(
@@ -474,6 +470,7 @@ def flag_page(request: HttpRequest, flag_id: int) -> HttpResponse:
         {
             "flag": flag,
             "course": flag.course,
+            "header": course_header_for(flag.course),
             "client": flag.client,
             "may_close": may_close,
             "kinds": FlagAction.Kind.choices,
@@ -519,6 +516,7 @@ def plan_page(request: HttpRequest, course_id: int) -> HttpResponse:
         "measures/plan.html",
         {
             "course": course,
+            "header": course_header_for(course),
             "client": course.client,
             "rows": rows,
             "choices": PlanItem.When.choices,

@@ -144,7 +144,7 @@ def suggestion_decide(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     if decision not in {"add", "dismiss"}:
         messages.error(request, "Choose to add the person or to leave them out.")
     else:
-        actor = actor_from_request(request).as_role(acting_role(user, course.client, clinical=True))
+        actor = actor_from_request(request).as_role(acting_role(user, course.client))
         try:
             done = services.suggestion_decide(
                 actor=actor, suggestion=suggestion, course=course, add=decision == "add"

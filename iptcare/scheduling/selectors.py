@@ -282,7 +282,7 @@ def appointment_get_for(*, actor: Actor, pk: int) -> Appointment:
         raise Http404
     if appointment.client is not None:
         access_record(
-            actor=actor.as_role(acting_role(user, appointment.client, clinical=False)),
+            actor=actor.as_role(acting_role(user, appointment.client)),
             action="read",
             client=appointment.client,
             target=appointment,

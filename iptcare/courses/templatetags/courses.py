@@ -1,4 +1,8 @@
-"""`{% course_header course %}`: the line every clinical page of a course shows."""
+"""`{% course_header header %}`: the line every clinical page of a course shows.
+
+It formats what the view prepared (`iptcare.overview.selectors.course_header_for`, or the
+course page's overview) and runs no query.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 
 from iptcare.courses.models import Course
-from iptcare.courses.selectors import CoursePosition, course_position
+from iptcare.courses.selectors import CourseHeader
 
 register = template.Library()
 
@@ -35,16 +39,11 @@ def _links(course: Course, current_path: str) -> list[dict[str, object]]:
 
 
 @register.inclusion_tag("courses/_course_header.html", takes_context=True)
-def course_header(
-    context: template.Context, course: Course, position: CoursePosition | None = None
-) -> dict[str, object]:
-    from iptcare.formulation.selectors import formulation_summaries
-
-    summary = formulation_summaries([course.pk]).get(course.pk)
+def course_header(context: template.Context, header: CourseHeader) -> dict[str, object]:
     request = context.get("request")
     return {
-        "course": course,
-        "position": position or course_position(course),
-        "focus_areas": summary.focus_areas if summary else [],
-        "links": _links(course, request.path if request else ""),
+        "course": header.course,
+        "position": header.position,
+        "focus_areas": header.focus_areas,
+        "links": _links(header.course, request.path if request else ""),
     }

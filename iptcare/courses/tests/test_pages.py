@@ -12,11 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from conftest import Cast
 from iptcare.courses.models import Course, CourseExtension, SessionNote
 from iptcare.courses.selectors import (
+    caseload_courses,
     course_positions,
     current_courses_for_clients,
     unsigned_note_counts,
 )
 from iptcare.courses.services import note_open, note_sign
+from iptcare.overview.selectors import course_header_for
 from tests import factories
 from tests.factories import open_course
 
@@ -336,6 +338,23 @@ def test_positions_drafts_and_current_courses_take_constant_queries(cast: Cast) 
     assert current[cast.clients["client"].pk] == course
 
 
+def test_the_caseload_reads_current_courses_positions_and_drafts_in_one_query(
+    cast: Cast,
+) -> None:
+    _at_session_10(cast)
+    client_ids = set(Course.objects.values_list("client_id", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        found = caseload_courses(client_ids)
+    assert len(queries) == 1
+    current = current_courses_for_clients(client_ids)
+    assert {client_id: row.course for client_id, row in found.items()} == current
+    course_ids = [course.pk for course in current.values()]
+    positions, drafts = course_positions(course_ids), unsigned_note_counts(course_ids)
+    for row in found.values():
+        assert row.position == positions[row.course.pk]
+        assert row.unsigned_notes == drafts.get(row.course.pk, 0)
+
+
 def test_the_current_course_is_the_open_one_else_the_latest(cast) -> None:
     ended = open_course(therapist=cast.users["therapist"], weeks_ago=20)
     _weekly(ended, 3)
@@ -344,13 +363,19 @@ def test_the_current_course_is_the_open_one_else_the_latest(cast) -> None:
     assert current_courses_for_clients([cast.clients["other"].pk]) == {}
 
 
-def test_the_course_header_tag(cast: Cast) -> None:
+def test_the_course_header_tag_formats_the_prepared_header_without_a_query(
+    cast: Cast, django_assert_num_queries
+) -> None:
     course = _at_session_10(cast)
-    html = Template("{% load courses %}{% course_header course %}").render(
-        Context({"course": course})
-    )
+    factories.focus_area(course, "role_transition", evidence="The move.", goals="Two new friends")
+    header = course_header_for(course)
+    assert header.focus_areas, "the course has its focus area chosen"
+    template = Template("{% load courses %}{% course_header header %}")
+    with django_assert_num_queries(0):
+        html = template.render(Context({"header": header}))
     assert "Session 10 of 16 · middle phase" in html
     assert f'href="/courses/{course.pk}/"' in html
+    assert all(label in html for _code, label in header.focus_areas)
 
 
 # --- API ---------------------------------------------------------------------------------------
@@ -365,19 +390,3 @@ def test_the_api_gives_position_gates_and_notes(cast: Cast) -> None:
     assert [n["number"] for n in notes] == list(range(1, 10))
     assert notes[-1]["status"] == "draft"
     assert cast.http("therapist2").get(f"/api/v1/courses/{course.pk}").status_code == 404
-
-
-def test_opening_a_course_asks_about_the_care_team_in_the_same_query(cast: Cast) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from iptcare.audit.services import Actor
-    from iptcare.courses.selectors import course_get_for
-
-    course = open_course(cast.clients["client"])
-    therapist = cast.users["therapist"]
-    assert therapist.clinic is not None  # loaded by the time-zone middleware in a request
-    with CaptureQueriesContext(connection) as captured:
-        course_get_for(actor=Actor(user=therapist, role=""), pk=course.pk)
-    link_table_lookups = [q for q in captured if "clients_client_therapists" in q["sql"]]
-    assert len(link_table_lookups) == 1  # the annotation, not a second query

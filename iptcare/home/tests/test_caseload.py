@@ -114,3 +114,21 @@ def test_the_depression_column_names_phq_a_on_an_adolescent_row(
     assert 'class="caseload-instrument">PHQ-A</span> 8' in teen_row
     client_row = body[body.index(cast.clients["client"].legal_name) :].split("</tr>")[0]
     assert 'class="caseload-instrument">PHQ-9</span>' in client_row
+
+
+def test_the_score_cell_formats_the_latest_score_without_a_query(
+    cast: Cast, django_assert_num_queries
+) -> None:
+    from django.template import Context, Template
+
+    from iptcare.measures.selectors import latest_scores
+
+    _clients_with_courses(cast, 1, "cell")
+    course = Course.objects.get(client__legal_name="Caseload cell 000")
+    scores = latest_scores([course.pk])[course.pk]
+    template = Template("{% load caseload %}{% score_cell phq %}|{% score_cell none %}")
+    with django_assert_num_queries(0):
+        html = template.render(Context({"phq": scores["phq"], "none": None}))
+    assert '<span class="band band--moderate">Moderate</span>' in html
+    assert 'title="falling (was 15)"' in html and "↓" in html
+    assert html.endswith('|<span class="muted">—</span>')

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.db import connection
+from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from conftest import Cast
 from iptcare.courses.models import Course, SessionNote
@@ -44,6 +46,18 @@ def test_session_measures_lists_that_sessions_scores_with_bands_in_one_query(
         f"/measures/response/{gad.pk}/",
     ]
     assert session_measures(course, 3) == []
+
+
+def test_the_panel_formats_what_the_view_read_without_a_query(
+    cast: Cast, django_assert_num_queries
+) -> None:
+    course = open_course(cast.clients["client"])
+    phq = submit(course, "phq9", phq9_answers(8, item9=1), session_number=2)
+    measures = session_measures(course, 2)
+    template = Template("{% load measures_panels %}{% session_measures_panel course 2 measures %}")
+    with django_assert_num_queries(0):
+        html = template.render(Context({"course": course, "measures": measures}))
+    assert "PHQ-9" in html and reverse("measures:response", args=[phq.pk]) in html
 
 
 def test_an_incomplete_questionnaire_shows_no_total(cast: Cast) -> None:

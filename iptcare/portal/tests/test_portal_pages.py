@@ -12,7 +12,6 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.template import Context, Template
-from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -235,19 +234,28 @@ def test_only_the_treating_therapist_answers_a_suggestion(
     assert suggestion.status == PersonSuggestion.Status.NEW
 
 
-def test_the_inventory_include_lists_suggestions_with_buttons_for_the_therapist(
+def test_the_suggestions_panel_formats_what_the_view_read_without_a_query(
+    cast: Cast, client_course: Course, django_assert_num_queries
+) -> None:
+    suggestion = _suggest(cast)
+    suggestions = selectors.person_suggestions_for(client_course)
+    assert suggestions == [suggestion]
+    template = Template("{% load portal_panels %}{% person_suggestions_panel suggestions may %}")
+    decide = reverse("portal:suggestion_decide", args=[suggestion.pk])
+    for may in (True, False):
+        with django_assert_num_queries(0):
+            html = template.render(Context({"suggestions": suggestions, "may": may}))
+        assert "Dev" in html and "colleague" in html
+        assert (decide in html) is may
+
+
+def test_the_inventory_page_offers_the_suggestions_to_the_treating_therapist(
     cast: Cast, client_course: Course
 ) -> None:
     suggestion = _suggest(cast)
-    template = Template('{% include "portal/_person_suggestions.html" with course=course %}')
-    for role, buttons in [("therapist", True), ("supervisor", False)]:
-        request = RequestFactory().get("/")
-        request.user = cast.users[role]
-        html = template.render(Context({"course": client_course, "request": request}))
-        assert "Dev" in html and "colleague" in html
-        decide = reverse("portal:suggestion_decide", args=[suggestion.pk])
-        assert (decide in html) is buttons
-    assert selectors.person_suggestions_for(client_course) == [suggestion]
+    url = reverse("formulation:inventory", args=[client_course.pk])
+    page = cast.http("therapist").get(url).content.decode()
+    assert "Dev" in page and reverse("portal:suggestion_decide", args=[suggestion.pk]) in page
 
 
 # --- Mood log ----------------------------------------------------------------------------
@@ -306,21 +314,25 @@ def test_the_mood_page_draws_the_last_eight_weeks(cast: Cast, portal_rows) -> No
     assert len(dots) == len(log.entries)
 
 
-def test_the_mood_summary_include_shows_the_clients_log_to_the_therapist(
-    cast: Cast, portal_rows
+def test_the_mood_log_panel_formats_what_the_view_read_without_a_query(
+    cast: Cast, portal_rows, django_assert_num_queries
 ) -> None:  # type: ignore[no-untyped-def]
-    client = cast.clients["client"]
-    html = Template('{% include "portal/_mood_log_summary.html" with client=client %}').render(
-        Context({"client": client})
-    )
-    log = selectors.mood_log_for(client)
+    template = Template("{% load portal_panels %}{% mood_log_panel mood_log %}")
+    log = selectors.mood_log_for(cast.clients["client"])
+    with django_assert_num_queries(0):
+        html = template.render(Context({"mood_log": log}))
     assert f"{len(log.entries)} ratings" in html
     assert "A good day out." in html
-    other = cast.clients["client2"]
-    html = Template('{% include "portal/_mood_log_summary.html" with client=client %}').render(
-        Context({"client": other})
-    )
+    empty = selectors.mood_log_for(cast.clients["client2"])
+    with django_assert_num_queries(0):
+        html = template.render(Context({"mood_log": empty}))
     assert "No mood ratings" in html and "A good day out." not in html
+
+
+def test_the_clinical_record_shows_the_clients_mood_log(cast: Cast, portal_rows) -> None:  # type: ignore[no-untyped-def]
+    client = cast.clients["client"]
+    page = cast.http("therapist").get(reverse("clients:record", args=[client.pk]))
+    assert "A good day out." in page.content.decode()
 
 
 # --- Documents ---------------------------------------------------------------------------
