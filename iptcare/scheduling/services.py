@@ -28,6 +28,7 @@ from iptcare.accounts.models import User, hash_token
 from iptcare.audit.services import Actor, access_record
 from iptcare.clients.models import Client
 from iptcare.clinic.models import Clinic
+from iptcare.core import dates
 from iptcare.scheduling import selectors
 from iptcare.scheduling.kinds import KINDS
 from iptcare.scheduling.models import (
@@ -72,8 +73,7 @@ def _locked_settings(clinic_id: int) -> SchedulingSettings:
 
 
 def _when(moment: datetime, clinic: Clinic) -> str:
-    local = moment.astimezone(selectors.zone_of(clinic))
-    return local.strftime("%A %-d %B %Y at %-I:%M %p").replace("AM", "a.m.").replace("PM", "p.m.")
+    return dates.weekday_at(moment, selectors.zone_of(clinic))
 
 
 def _check_time(

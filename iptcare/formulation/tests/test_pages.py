@@ -75,7 +75,7 @@ def test_the_life_chart_draws_events_episodes_and_scores() -> None:
     assert len(svg.findall(f".//{SVG}g[@class='event']")) == 2
     assert len(svg.findall(f".//{SVG}rect[@class='episode']")) == 1
     assert svg.find(f".//{SVG}polyline") is not None
-    assert "Onset of the current episode 01 April 2024" in svg.find(f"{SVG}desc").text
+    assert "Onset of the current episode 1 April 2024" in svg.find(f"{SVG}desc").text
 
 
 def test_the_life_chart_of_an_empty_timeline_is_valid() -> None:
