@@ -219,10 +219,12 @@ def life_chart(
         days = [p.starts_on for p in episodes]
     start = min(days, default=today - timedelta(days=365))
     end = max([*days, today])
+    # A margin at each edge, kept inside the calendar: a mistyped 0001-01-01 or 9999-12-31
+    # still draws (squeezing the rest) rather than overflowing.
     span = max((end - start).days, 30)
-    start -= timedelta(days=span // 20 + 1)
-    end += timedelta(days=span // 20 + 1)
-    total = (end - start).days
+    start = _days_after(start, -(span // 20 + 1))
+    end = _days_after(end, span // 20 + 1)
+    total = max((end - start).days, 1)
 
     def x(day: date) -> float:
         day = min(max(day, start), end)
@@ -294,6 +296,14 @@ def life_chart(
 
 
 LANES = (EVENT_Y + 22, EVENT_Y + 42, EVENT_Y + 62, EVENT_Y + 82)
+# Ticks every so many months; the last ones serve spans of centuries (a mistyped year).
+TICK_STEPS = (1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200, 2400, 6000, 12000)
+
+
+def _days_after(day: date, days: int) -> date:
+    """`day` moved by `days`, stopping at the first or last day the calendar has."""
+    ordinal = min(max(day.toordinal() + days, date.min.toordinal()), date.max.toordinal())
+    return date.fromordinal(ordinal)
 
 
 def _free_lane(
@@ -313,11 +323,13 @@ def _axis(start: date, end: date, to_x: Callable[[date], float]) -> str:
     parts = [
         f'<line x1="{LEFT}" y1="{AXIS_Y}" x2="{WIDTH - RIGHT}" y2="{AXIS_Y}" stroke="#4d5b6a"/>'
     ]
-    months = (end.year - start.year) * 12 + end.month - start.month
-    step = next(s for s in (1, 2, 3, 6, 12, 24, 60, 120) if months / s <= 10)
-    day = date(start.year, start.month, 1)
-    while day <= end:
-        if day >= start and (day.year * 12 + day.month - 1) % step == 0:
+    # Months counted from January of year 1, so every tick is the first of a month.
+    first, last = start.year * 12 + start.month - 1, end.year * 12 + end.month - 1
+    step = next((s for s in TICK_STEPS if (last - first) / s <= 10), TICK_STEPS[-1])
+    index = -(-first // step) * step  # the first multiple of step at or after `first`
+    while index <= last:
+        day = date(index // 12, index % 12 + 1, 1)
+        if day >= start:
             px = to_x(day)
             label = str(day.year) if step >= 12 else dates.month(day)
             parts.append(
@@ -325,7 +337,7 @@ def _axis(start: date, end: date, to_x: Callable[[date], float]) -> str:
                 f'<text x="{px}" y="{AXIS_Y + 20}" font-size="11" text-anchor="middle" '
                 f'fill="#4d5b6a">{label}</text>'
             )
-        day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+        index += step
     return "".join(parts)
 
 
