@@ -143,6 +143,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "iptcare.core.context_processors.clinic_context",
             ],
+            # The date filters (|day, |when, ...) every template uses: iptcare.core.dates.
+            "builtins": ["iptcare.core.templatetags.dates"],
         },
     },
 ]
@@ -215,6 +217,8 @@ INVITATION_VALID_DAYS = 7
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000") or ""
 
 LANGUAGE_CODE = "en-ca"
+# Dates for people read "4 August 2026" (iptcare/formats/en_CA, iptcare.core.dates).
+FORMAT_MODULE_PATH = ["iptcare.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -32,6 +32,8 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
+from iptcare.core import dates
+
 __all__ = [
     "PHASE_GATES",
     "PROTOCOLS",
@@ -602,12 +604,6 @@ class GateState:
 
 
 _DONE: Final = " ✓"
-_MONTHS: Final = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
-
-
-def _day(d: date) -> str:
-    # Fixed month names: strftime("%b") follows the process locale.
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -643,7 +639,11 @@ def gate_states(facts: GateFacts) -> list[GateState]:
             else "not yet",
         ),
         focus,
-        state("formulation", agreed_on is not None, _day(agreed_on) if agreed_on else "not yet"),
+        state(
+            "formulation",
+            agreed_on is not None,
+            dates.day_short(agreed_on) if agreed_on else "not yet",
+        ),
         state("contract", facts.contract_agreed, "agreed" if facts.contract_agreed else "not yet"),
     ]
 

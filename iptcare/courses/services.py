@@ -13,6 +13,7 @@ from django.utils import timezone
 from iptcare.accounts.models import User
 from iptcare.audit.services import Actor, access_record
 from iptcare.clients.models import Client
+from iptcare.core import dates
 from iptcare.courses import agenda, protocols
 from iptcare.courses.models import (
     ClinicCourseSettings,
@@ -263,7 +264,7 @@ def course_end(
     last = locked.notes.order_by("-date").values_list("date", flat=True).first()
     if last is not None and ended_on < last:
         raise CourseError(
-            f"The end date is before the last session note ({last:%d %b %Y}).", "ended_on"
+            f"The end date is before the last session note ({dates.day_short(last)}).", "ended_on"
         )
     draft = locked.notes.filter(status=SessionNote.Status.DRAFT).order_by("number").first()
     if draft is not None:
@@ -320,7 +321,8 @@ NOTE_FIELDS = (
 def _check_note_date(course: Course, day: date, number: int, note_pk: int | None) -> None:
     if day < course.start_date:
         raise CourseError(
-            f"The session date is before the course started ({course.start_date:%d %b %Y}).",
+            "The session date is before the course started "
+            f"({dates.day_short(course.start_date)}).",
             "date",
         )
     if day > clinic_today(course.clinic):
@@ -328,7 +330,8 @@ def _check_note_date(course: Course, day: date, number: int, note_pk: int | None
     earlier = course.notes.filter(number__lt=number).exclude(pk=note_pk).order_by("-date").first()
     if earlier is not None and day < earlier.date:
         raise CourseError(
-            f"The session date is before session {earlier.number} ({earlier.date:%d %b %Y}).",
+            f"The session date is before session {earlier.number} "
+            f"({dates.day_short(earlier.date)}).",
             "date",
         )
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from iptcare.audit.services import actor_from_request
 from iptcare.clients.selectors import caseload_for, client_get_for
+from iptcare.core import dates
 from iptcare.core.parsing import parse_id
 from iptcare.courses import protocols, selectors, services
 from iptcare.courses.forms import (
@@ -335,7 +336,7 @@ def note_detail(request: HttpRequest, course_id: int, note_id: int) -> HttpRespo
 def _clock(request: HttpRequest, when: object) -> str:
     clinic = getattr(request.user, "clinic", None)
     zone = zoneinfo.ZoneInfo(clinic.time_zone) if clinic else timezone.get_current_timezone()
-    return timezone.localtime(when, zone).strftime("%H:%M")  # type: ignore[arg-type]
+    return dates.clock(when, zone)  # type: ignore[arg-type]
 
 
 @login_required

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
 
+from iptcare.core import dates
+
 RING_RADII = (78, 148, 218)
 SIZE = 480
 SUPPORT_FILL = ("#ffffff", "#e3f1e7", "#a9d8b6", "#4f9d69")
@@ -217,10 +219,12 @@ def life_chart(
         days = [p.starts_on for p in episodes]
     start = min(days, default=today - timedelta(days=365))
     end = max([*days, today])
+    # A margin at each edge, kept inside the calendar: a mistyped 0001-01-01 or 9999-12-31
+    # still draws (squeezing the rest) rather than overflowing.
     span = max((end - start).days, 30)
-    start -= timedelta(days=span // 20 + 1)
-    end += timedelta(days=span // 20 + 1)
-    total = (end - start).days
+    start = _days_after(start, -(span // 20 + 1))
+    end = _days_after(end, span // 20 + 1)
+    total = max((end - start).days, 1)
 
     def x(day: date) -> float:
         day = min(max(day, start), end)
@@ -250,10 +254,10 @@ def life_chart(
             f'<line x1="{x1}" y1="{SCORE_TOP - 8}" x2="{x1}" y2="{AXIS_Y}" stroke="#a4161a" '
             f'stroke-width="{2 if episode.is_current else 1}"/>'
             f'<text x="{x1 + dx}" y="{SCORE_TOP + 4}" font-size="12" font-weight="700" '
-            f'text-anchor="{anchor}" fill="#a4161a">{label} {episode.starts_on:%b %Y}</text>'
+            f'text-anchor="{anchor}" fill="#a4161a">{label} {dates.month(episode.starts_on)}</text>'
         )
     if off_chart:
-        earlier = ", ".join(f"{p.starts_on:%b %Y}" for p in off_chart)
+        earlier = ", ".join(dates.month(p.starts_on) for p in off_chart)
         parts.append(
             f'<text class="off-chart" x="{LEFT}" y="{AXIS_Y - 6}" font-size="11" '
             f'fill="#a4161a">← Earlier episode{"s" if len(off_chart) > 1 else ""}: '
@@ -268,7 +272,7 @@ def life_chart(
     placed: list[list[tuple[float, float]]] = [[] for _ in LANES]
     for event in sorted(events, key=lambda e: e.starts_on):
         x1 = x(event.starts_on)
-        text = f"{_short(event.label, 26)} ({event.starts_on:%b %Y})"
+        text = f"{_short(event.label, 26)} ({dates.month(event.starts_on)})"
         anchor = "end" if x1 > WIDTH * 0.6 else "start"
         width = 6.6 * len(text)
         extent = (x1 - width, x1) if anchor == "end" else (x1, x1 + width)
@@ -292,6 +296,14 @@ def life_chart(
 
 
 LANES = (EVENT_Y + 22, EVENT_Y + 42, EVENT_Y + 62, EVENT_Y + 82)
+# Ticks every so many months; the last ones serve spans of centuries (a mistyped year).
+TICK_STEPS = (1, 2, 3, 6, 12, 24, 60, 120, 240, 600, 1200, 2400, 6000, 12000)
+
+
+def _days_after(day: date, days: int) -> date:
+    """`day` moved by `days`, stopping at the first or last day the calendar has."""
+    ordinal = min(max(day.toordinal() + days, date.min.toordinal()), date.max.toordinal())
+    return date.fromordinal(ordinal)
 
 
 def _free_lane(
@@ -311,19 +323,21 @@ def _axis(start: date, end: date, to_x: Callable[[date], float]) -> str:
     parts = [
         f'<line x1="{LEFT}" y1="{AXIS_Y}" x2="{WIDTH - RIGHT}" y2="{AXIS_Y}" stroke="#4d5b6a"/>'
     ]
-    months = (end.year - start.year) * 12 + end.month - start.month
-    step = next(s for s in (1, 2, 3, 6, 12, 24, 60, 120) if months / s <= 10)
-    day = date(start.year, start.month, 1)
-    while day <= end:
-        if day >= start and (day.year * 12 + day.month - 1) % step == 0:
+    # Months counted from January of year 1, so every tick is the first of a month.
+    first, last = start.year * 12 + start.month - 1, end.year * 12 + end.month - 1
+    step = next((s for s in TICK_STEPS if (last - first) / s <= 10), TICK_STEPS[-1])
+    index = -(-first // step) * step  # the first multiple of step at or after `first`
+    while index <= last:
+        day = date(index // 12, index % 12 + 1, 1)
+        if day >= start:
             px = to_x(day)
-            label = f"{day:%Y}" if step >= 12 else f"{day:%b %Y}"
+            label = str(day.year) if step >= 12 else dates.month(day)
             parts.append(
                 f'<line x1="{px}" y1="{AXIS_Y}" x2="{px}" y2="{AXIS_Y + 5}" stroke="#4d5b6a"/>'
                 f'<text x="{px}" y="{AXIS_Y + 20}" font-size="11" text-anchor="middle" '
                 f'fill="#4d5b6a">{label}</text>'
             )
-        day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+        index += step
     return "".join(parts)
 
 
@@ -350,7 +364,7 @@ def _scores(
     for day, value in ordered:
         parts.append(
             f'<circle cx="{to_x(day)}" cy="{y(value)}" r="4" fill="#7a4100">'
-            f"<title>{_e(name)} {value} on {day:%d %b %Y}</title></circle>"
+            f"<title>{_e(name)} {value} on {dates.day_short(day)}</title></circle>"
         )
     parts.append("</g>")
     return "".join(parts)
@@ -365,7 +379,7 @@ def _chart_description(
     bits = []
     current = [p for p in episodes if p.is_current]
     if current:
-        bits.append(f"Onset of the current episode {current[0].starts_on:%d %B %Y}.")
+        bits.append(f"Onset of the current episode {dates.day(current[0].starts_on)}.")
     earlier = len(episodes) - len(current)
     if earlier:
         bits.append(f"{earlier} earlier episode{'s' if earlier != 1 else ''}.")
@@ -373,8 +387,8 @@ def _chart_description(
     if scores:
         first, last = min(scores), max(scores)
         bits.append(
-            f"{score_name} from {first[1]} on {first[0]:%d %b %Y} to {last[1]} on "
-            f"{last[0]:%d %b %Y}."
+            f"{score_name} from {first[1]} on {dates.day_short(first[0])} to {last[1]} on "
+            f"{dates.day_short(last[0])}."
         )
     bits.append("The list below the chart gives each event.")
     return " ".join(bits)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Prefetch, QuerySet
 from django.urls import reverse
 
+from iptcare.core import dates
 from iptcare.formulation import catalogue, suggest
 from iptcare.formulation.catalogue import FocusArea
 from iptcare.formulation.models import (
@@ -412,7 +413,10 @@ def progress_review(course: Course) -> ProgressReview:
     then = latest.get(InventorySnapshot.Kind.INITIAL)
     at_end = latest.get(InventorySnapshot.Kind.TERMINATION)
     if at_end is not None:
-        now_people, now_label = at_end.people, f"at termination ({at_end.taken_on:%d %b %Y})"
+        now_people, now_label = (
+            at_end.people,
+            f"at termination ({dates.day_short(at_end.taken_on)})",
+        )
     else:
         now_people = [p.as_snapshot() for p in inventory_people(course)]
         now_label = "now (no termination snapshot yet)"

@@ -17,6 +17,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from iptcare.audit.services import Actor, access_record
+from iptcare.core import dates
 from iptcare.courses.models import Course
 from iptcare.formulation.catalogue import EVENT_TYPES, FocusArea
 from iptcare.formulation.models import (
@@ -271,7 +272,7 @@ def _check_not_future(value: date | None, field: str, what: str) -> None:
 def _check_order(start: date | None, end: date | None, field: str = "ends_on") -> None:
     if start is not None and end is not None and end < start:
         raise FormulationError(
-            f"The end ({end:%d %b %Y}) is before the start ({start:%d %b %Y}). "
+            f"The end ({dates.day_short(end)}) is before the start ({dates.day_short(start)}). "
             "Check the dates: nothing was saved.",
             field=field,
         )
@@ -535,7 +536,7 @@ def _check_formulation(formulation: Formulation) -> None:
     course = formulation.course
     if formulation.agreed_on and formulation.agreed_on < course.start_date:
         raise FormulationError(
-            f"The course started on {course.start_date:%d %b %Y}: the client cannot have "
+            f"The course started on {dates.day_short(course.start_date)}: the client cannot have "
             "agreed before that.",
             field="agreed_on",
         )
@@ -620,7 +621,7 @@ def dispute_stage_change(
     last = work.stages.order_by("-changed_on", "-pk").first()
     if last is not None and changed_on < last.changed_on:
         raise FormulationError(
-            f"The last change was on {last.changed_on:%d %b %Y}; a new stage cannot start "
+            f"The last change was on {dates.day_short(last.changed_on)}; a new stage cannot start "
             "before it.",
             field="changed_on",
         )

@@ -56,6 +56,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 
+from iptcare.core import dates
 from iptcare.formulation.catalogue import (
     EVENT_TYPES,
     FOCUS_AREA_LABELS,
@@ -503,7 +504,7 @@ def _dispute(case: Case) -> list[_Evidence]:
         timing = _timing(event.date, case)
         named = _find_person(case, event.person)
         who = f" with {named.described if named else event.person}" if event.person else ""
-        text = f"{event.type.label}{who} since {event.date.isoformat()}, {timing.phrase}"
+        text = f"{event.type.label}{who} since {dates.day_short(event.date)}, {timing.phrase}"
         # An ongoing conflict stays current however long ago it began.
         strength = CLASSIC * event.type.dispute * max(timing.weight, 0.5)
         if named is not None and not named.is_current:

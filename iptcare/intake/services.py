@@ -8,6 +8,7 @@ import hmac
 import io
 from datetime import date, timedelta
 from xml.etree import ElementTree
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -19,6 +20,7 @@ from iptcare.audit.services import Actor, access_record
 from iptcare.clients.models import Client
 from iptcare.clients.services import ClientError, client_create
 from iptcare.clinic.models import Clinic
+from iptcare.core import dates
 from iptcare.intake import content
 from iptcare.intake.models import IntakeEvent, IntakeRequest, PublicSite, SelfReflection
 
@@ -182,7 +184,8 @@ def intake_note_add(*, actor: Actor, request: IntakeRequest, note: str) -> Intak
 
 
 def _presenting_concerns(request: IntakeRequest) -> str:
-    parts = [f"In their words (intake request of {request.created_at:%Y-%m-%d}):", request.concerns]
+    received = dates.day(request.created_at, ZoneInfo(request.clinic.time_zone))
+    parts = [f"In their words (intake request of {received}):", request.concerns]
     if request.life_change_labels:
         parts.append("Life changes: " + ", ".join(request.life_change_labels) + ".")
     return "\n\n".join(parts)

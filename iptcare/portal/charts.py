@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
 
+from iptcare.core import dates
+
 LINE = "#1d4f91"
 GRID = "#d5dce3"
 INK = "#1c2530"
@@ -111,7 +113,8 @@ def mood_line(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="portal-chart portal-chart--mood" '
         f'viewBox="0 0 {MOOD_WIDTH} {MOOD_HEIGHT}" role="img" '
         'aria-labelledby="mood-title mood-desc">',
-        f'<title id="mood-title">My mood from {first:%-d %b} to {last:%-d %b}</title>',
+        f'<title id="mood-title">My mood from {dates.day_month(first)} to '
+        f"{dates.day_month(last)}</title>",
         f'<desc id="mood-desc">{_e(_mood_description(points, low, high))}</desc>',
     ]
     for value in (low, (low + high) // 2, high):
@@ -125,7 +128,7 @@ def mood_line(
     while week <= last:
         parts.append(
             f'<text x="{x_of(week)}" y="{MOOD_HEIGHT - 12}" text-anchor="middle" font-size="15" '
-            f'fill="{MUTED}">{week:%-d %b}</text>'
+            f'fill="{MUTED}">{dates.day_month(week)}</text>'
         )
         week += timedelta(days=14)
     shown = sorted((day, value) for day, value in points if first <= day <= last)
@@ -146,7 +149,7 @@ def mood_line(
     for day, value in shown:
         parts.append(
             f'<circle cx="{x_of(day)}" cy="{y_of(value)}" r="4" fill="{LINE}">'
-            f"<title>{day:%-d %b}: {value}</title></circle>"
+            f"<title>{dates.day_month(day)}: {value}</title></circle>"
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -159,5 +162,6 @@ def _mood_description(points: Sequence[tuple[date, int]], low: int, high: int) -
     latest_day, latest = max(points)
     return (
         f"{len(values)} ratings on a scale of {low} to {high} ({high} is the best mood). "
-        f"Lowest {min(values)}, highest {max(values)}, latest {latest} on {latest_day:%-d %B}."
+        f"Lowest {min(values)}, highest {max(values)}, latest {latest} on "
+        f"{dates.day_month(latest_day)}."
     )

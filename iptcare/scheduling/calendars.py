@@ -1,9 +1,15 @@
-"""iCalendar files: one appointment (email attachment, portal download) and a therapist's feed."""
+"""iCalendar files: one appointment (email attachment, portal download) and a therapist's feed.
+
+Times are written as the clinic's wall clock with its TZID, and the file carries that zone's
+VTIMEZONE (its daylight-saving rules), so a calendar app shows a 10 a.m. session at 10 a.m.
+in Toronto on either side of a change, and converts it right for someone elsewhere.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import UTC
+from collections.abc import Iterable, Sequence
+from datetime import UTC, timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 from icalendar import Calendar, Event
@@ -36,8 +42,9 @@ def _event(appointment: Appointment, summary: str, description: str) -> Event:
     event = Event()
     event.add("uid", _uid(appointment))
     event.add("dtstamp", timezone.now().astimezone(UTC))
-    event.add("dtstart", appointment.starts_at.astimezone(UTC))
-    event.add("dtend", appointment.ends_at.astimezone(UTC))
+    zone = ZoneInfo(appointment.clinic.time_zone)
+    event.add("dtstart", appointment.starts_at.astimezone(zone))
+    event.add("dtend", appointment.ends_at.astimezone(zone))
     event.add("summary", summary)
     event.add("location", _where(appointment))
     event.add("description", description)
@@ -54,6 +61,16 @@ def _event(appointment: Appointment, summary: str, description: str) -> Event:
     return event
 
 
+def _with_time_zones(cal: Calendar, appointments: Sequence[Appointment]) -> bytes:
+    """The calendar with a VTIMEZONE for every zone its events use, covering their dates
+    (a year either side, not icalendar's default of 1970 to 2038: the file stays small)."""
+    if appointments:
+        first = min(a.starts_at for a in appointments).date() - timedelta(days=366)
+        last = max(a.ends_at for a in appointments).date() + timedelta(days=366)
+        cal.add_missing_timezones(first_date=first, last_date=last)
+    return cal.to_ical()
+
+
 def appointment_ics(appointment: Appointment) -> bytes:
     """The client's copy: who they see, where, and how to join online."""
     cal = _calendar("CANCEL" if appointment.status != Appointment.Status.BOOKED else "PUBLISH")
@@ -66,7 +83,7 @@ def appointment_ics(appointment: Appointment) -> bytes:
     cal.add_component(
         _event(appointment, f"{appointment.get_kind_display()} with {therapist}", "\n".join(lines))
     )
-    return cal.to_ical()
+    return _with_time_zones(cal, [appointment])
 
 
 def initials(name: str) -> str:
@@ -78,6 +95,7 @@ def therapist_feed_ics(appointments: Iterable[Appointment], *, name: str) -> byt
     clients by initials and chart number only, never by full name or concerns."""
     cal = _calendar()
     cal.add("x-wr-calname", name)
+    appointments = list(appointments)
     for appointment in appointments:
         if appointment.client is not None:
             who = f"{initials(appointment.client.legal_name)} ({appointment.client.chart_number})"
@@ -90,4 +108,4 @@ def therapist_feed_ics(appointments: Iterable[Appointment], *, name: str) -> byt
                 f"{appointment.get_location_display()}. Details in IPTCare.",
             )
         )
-    return cal.to_ical()
+    return _with_time_zones(cal, appointments)

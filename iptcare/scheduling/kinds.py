@@ -73,6 +73,18 @@ def local_midnight(day: date, tz: ZoneInfo) -> datetime:
     return _to_utc(datetime.combine(day, time.min, tzinfo=tz))
 
 
+def reminder_due_at(starts_at: datetime, tz: ZoneInfo) -> datetime:
+    """When "the day before" reminder goes out: the same clinic clock time on the day before.
+
+    Counted on the clinic's calendar, not in elapsed hours: across a daylight-saving change
+    the reminder of a 10 a.m. Monday session still goes at 10 a.m. on Sunday (23 or 25 real
+    hours before), the time clients learn to expect it. A time the change skips on the day
+    before moves forward, as everywhere else here.
+    """
+    local = starts_at.astimezone(tz)
+    return _to_utc(datetime.combine(local.date() - timedelta(days=1), local.time(), tzinfo=tz))
+
+
 def _to_utc(moment: datetime) -> datetime:
     # fold=0: the repeated November hour is read as its first occurrence, and a wall time
     # in the skipped March hour lands just after the gap (2:30 becomes 3:30 daylight time).

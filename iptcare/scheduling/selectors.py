@@ -333,6 +333,7 @@ def schedule_for(therapist: User, *, clinic: Clinic, week_start: date) -> list[A
         .filter(therapist=therapist, starts_at__gte=starts, starts_at__lt=ends)
         .exclude(status=Appointment.Status.EXPIRED)
         .select_related("invoice")
+        .order_by("starts_at", "pk")
     )
 
 

@@ -28,8 +28,9 @@ from iptcare.accounts.models import User, hash_token
 from iptcare.audit.services import Actor, access_record
 from iptcare.clients.models import Client
 from iptcare.clinic.models import Clinic
+from iptcare.core import dates
 from iptcare.scheduling import selectors
-from iptcare.scheduling.kinds import KINDS
+from iptcare.scheduling.kinds import KINDS, reminder_due_at
 from iptcare.scheduling.models import (
     Appointment,
     AvailabilityException,
@@ -45,7 +46,6 @@ from iptcare.scheduling.models import (
 
 # How long a new person's unconfirmed request holds the time before others may take it.
 PENDING_HOLD = timedelta(hours=2)
-REMINDER_BEFORE = timedelta(hours=24)
 # The furthest ahead anyone can book.
 BOOKING_HORIZON = timedelta(days=180)
 
@@ -72,8 +72,7 @@ def _locked_settings(clinic_id: int) -> SchedulingSettings:
 
 
 def _when(moment: datetime, clinic: Clinic) -> str:
-    local = moment.astimezone(selectors.zone_of(clinic))
-    return local.strftime("%A %-d %B %Y at %-I:%M %p").replace("AM", "a.m.").replace("PM", "p.m.")
+    return dates.weekday_at(moment, selectors.zone_of(clinic))
 
 
 def _check_time(
@@ -188,7 +187,7 @@ def _book(
 def _queue_booking_emails(appointment: Appointment) -> None:
     now = timezone.now()
     Reminder.objects.create(appointment=appointment, kind=Reminder.Kind.CONFIRMATION, due_at=now)
-    reminder_at = appointment.starts_at - REMINDER_BEFORE
+    reminder_at = reminder_due_at(appointment.starts_at, selectors.zone_of(appointment.clinic))
     if reminder_at > now:
         Reminder.objects.create(
             appointment=appointment, kind=Reminder.Kind.REMINDER, due_at=reminder_at

@@ -207,7 +207,7 @@ def test_autosave_returns_the_time_and_the_new_version(cast: Cast) -> None:
     url = f"/courses/{course.pk}/notes/{note.pk}/autosave/"
     response = cast.http("therapist").post(url, _draft_form(note, plan_next="Inventory"))
     body = response.content.decode()
-    assert re.search(r"Saved \d\d:\d\d", body)
+    assert re.search(r"Saved \d{1,2}:\d\d [ap]\.m\.", body)
     assert 'name="version" value="2"' in body and 'hx-swap-oob="true"' in body
     assert SessionNote.objects.get(pk=note.pk).plan_next == "Inventory"
 

@@ -70,11 +70,54 @@ def test_the_life_chart_draws_events_episodes_and_scores() -> None:
     assert len(svg.findall(f".//{SVG}g[@class='event']")) == 2
     assert len(svg.findall(f".//{SVG}rect[@class='episode']")) == 1
     assert svg.find(f".//{SVG}polyline") is not None
-    assert "Onset of the current episode 01 April 2024" in svg.find(f"{SVG}desc").text
+    assert "Onset of the current episode 1 April 2024" in svg.find(f"{SVG}desc").text
 
 
 def test_the_life_chart_of_an_empty_timeline_is_valid() -> None:
     ET.fromstring(charts.life_chart(events=[], episodes=[], today=date(2025, 1, 1)))
+
+
+@pytest.mark.parametrize(
+    "days",
+    [
+        [date.max],
+        [date.min],
+        [date.min, date.max],
+        [date(2024, 3, 1), date.max],
+        [date(1, 1, 2), date(2024, 3, 1)],
+    ],
+)
+def test_the_life_chart_draws_whatever_dates_are_stored(days: list[date]) -> None:
+    # A mistyped year (9999 or 0001) used to overflow the margin arithmetic.
+    svg = ET.fromstring(
+        charts.life_chart(
+            events=[charts.ChartEvent(day, "Mistyped", day) for day in days],
+            episodes=[charts.ChartEpisode(days[0], days[-1], True)],
+            scores=[(day, 9) for day in days],
+            today=date(2025, 1, 1),
+        )
+    )
+    assert len(svg.findall(f".//{SVG}g[@class='event']")) == len(days)
+    ticks = [t.text for t in svg.iter(f"{SVG}text") if t.get("y") == str(charts.AXIS_Y + 20)]
+    assert len(ticks) <= 11
+
+
+def test_the_timeline_page_opens_with_an_event_dated_the_last_day_of_9999(
+    cast: Cast, course: Course
+) -> None:
+    actor = Actor(user=cast.users["therapist"], role="therapist")
+    event = services.event_create(
+        actor=actor, course=course, code="other", starts_on=date(2024, 1, 1), people=[]
+    )
+    # Stored before the forms checked the range; the page must still open.
+    LifeEvent.objects.filter(pk=event.pk).update(starts_on=date.max, ends_on=None)
+    earlier = services.event_create(
+        actor=actor, course=course, code="other", starts_on=date(2024, 1, 1), people=[]
+    )
+    LifeEvent.objects.filter(pk=earlier.pk).update(starts_on=date.min)
+    response = cast.http("therapist").get(_url("timeline", course))
+    assert response.status_code == 200
+    assert "31 Dec 9999" in response.content.decode()
 
 
 # --- Pages -------------------------------------------------------------------------------

@@ -105,7 +105,7 @@ def test_grief_reasons_name_the_person_timing_and_closeness():
 def test_dispute_reasons_name_the_conflict_and_closeness():
     text = reasons(CLEAR_DISPUTE, DISPUTE)
     assert "Current conflict with Sam (partner): conflict 3 of 3, a close tie (closeness 1)" in text
-    assert "Ongoing conflict with Sam (partner) since 2024-08-01, 4 months before onset" in text
+    assert "Ongoing conflict with Sam (partner) since 1 Aug 2024, 4 months before onset" in text
     assert "“argue”" in text and "“stuck”" in text
 
 

@@ -51,7 +51,7 @@ def test_the_confirmation_goes_now_with_a_calendar_file_and_the_reminder_a_day_b
     name, content, mimetype = _mine()[0].attachments[0]
     assert (name, mimetype) == ("appointment.ics", "text/calendar")
     assert Calendar.from_ical(content).walk("VEVENT")[0]["status"] == "CONFIRMED"
-    assert "9:00 AM" in _mine()[0].body  # Toronto time, not UTC
+    assert "9:00 a.m." in _mine()[0].body  # Toronto time, not UTC
     _run(booked.starts_at - timedelta(hours=25))
     assert len(_mine()) == 1
     _run(booked.starts_at - timedelta(hours=24))
