@@ -16,6 +16,9 @@ from iptcare.clients.models import Client
 from iptcare.clinic.models import Clinic
 from tests import factories
 
+# IPTCARE_TEST_CLOCK moves the whole run's clock (scripts/test.sh's moved-clock passes).
+pytest_plugins = ["tests.clock"]
+
 
 @dataclass
 class Cast:
@@ -154,6 +157,18 @@ def ensure_cast() -> Cast:
         found = _fresh(_built)
         assert found is not None
     return found
+
+
+@pytest.fixture(autouse=True)
+def _shared_cache_emptied(request: pytest.FixtureRequest) -> None:
+    """The shared cache is a database table (settings.CACHES). A test's rollback empties it,
+    but the flush after a transactional (browser) test knows only the models' tables, so
+    such tests start from an empty cache: no cached choice outlives its clinic."""
+    if "transactional_db" in request.fixturenames:
+        from django.core.cache import cache
+
+        request.getfixturevalue("transactional_db")
+        cache.clear()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -209,9 +209,18 @@ _new_client = client  # for functions whose `client` argument hides this one
 
 def adolescent(clinic: Clinic, *, age: int = 15, **fields: Any) -> Client:
     """A client `age` years old (and a month) today, in the clinic's time zone."""
+    return client(clinic, date_of_birth=birthday_years_ago(clinic, age), **fields)
+
+
+def birthday_years_ago(clinic: Clinic, years: int) -> date:
+    """A birth date `years` years (and a month) before the clinic's today; a 29 February
+    today falls back to the 28th in a common year."""
     today = clinic_today(clinic)
-    born = today.replace(year=today.year - age) - timedelta(days=30)
-    return client(clinic, date_of_birth=born, **fields)
+    try:
+        anniversary = today.replace(year=today.year - years)
+    except ValueError:
+        anniversary = today.replace(year=today.year - years, day=28)
+    return anniversary - timedelta(days=30)
 
 
 # --- Courses and session notes -----------------------------------------------------------

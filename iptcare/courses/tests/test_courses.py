@@ -81,14 +81,14 @@ def test_ipt_a_is_only_for_the_clinics_age_range(cast: Cast) -> None:
     twelve = factories.client(
         cast.clinic,
         therapists=[cast.users["therapist"]],
-        date_of_birth=TODAY.replace(year=TODAY.year - 12) - timedelta(days=30),
+        date_of_birth=factories.birthday_years_ago(cast.clinic, 12),
     )
     with pytest.raises(CourseError, match=r"IPT-A.* ages 13–18 \(client is 12\)"):
         _open(cast, twelve, protocol="ipt_a", planned_sessions=12)
     fifteen = factories.client(
         cast.clinic,
         therapists=[cast.users["therapist"]],
-        date_of_birth=TODAY.replace(year=TODAY.year - 15) - timedelta(days=30),
+        date_of_birth=factories.birthday_years_ago(cast.clinic, 15),
     )
     assert _open(cast, fifteen, protocol="ipt_a", planned_sessions=12).protocol == "ipt_a"
 

@@ -204,7 +204,7 @@ def test_mood_ratings_follow_the_protocols_scale(cast, protocol, planned, rating
             client=factories.client(
                 cast.clinic,
                 therapists=[cast.users["therapist"]],
-                date_of_birth=TODAY.replace(year=TODAY.year - 15),
+                date_of_birth=factories.birthday_years_ago(cast.clinic, 15),
             ),
             protocol="ipt_a",
             therapist=cast.users["therapist"],
