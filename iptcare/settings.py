@@ -167,6 +167,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+
+# One cache for every worker process (`make run` and production run two gunicorn workers):
+# Django's database cache, in the clinic's own database, needs no new server, and a change
+# an administrator makes (an instrument turned on) is seen by every worker at once, since
+# the change clears the shared entry. `migrate` creates the table (iptcare/core/apps.py).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "iptcare_cache",
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -196,7 +207,8 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 # Failed logins (django-axes): five wrong passwords for one email from one address lock
 # that pair out for 15 minutes; a success clears the count. Behind a reverse proxy, set
-# AXES_PROXY_COUNT so the client's address is read from X-Forwarded-For.
+# AXES_PROXY_COUNT so the client's address is read from X-Forwarded-For, the same way for
+# the lockout and the audit log (iptcare/core/addresses.py).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -204,7 +216,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"  # the login form's field (it holds the email)
 AXES_USERNAME_CALLABLE = "iptcare.accounts.forms.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0) or None
+PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "iptcare.core.addresses.client_address"
 AXES_VERBOSE = False
 
 # Two-step sign-in for staff (django-otp): an authenticator app's six-digit codes (TOTP),

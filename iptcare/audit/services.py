@@ -9,6 +9,7 @@ from django.db import models
 from django.http import HttpRequest
 
 from iptcare.audit.models import AccessEntry
+from iptcare.core.addresses import client_address
 
 if TYPE_CHECKING:
     from iptcare.accounts.models import User
@@ -33,7 +34,7 @@ def actor_from_request(request: HttpRequest, role: str = "") -> Actor:
     return Actor(
         user=user,  # type: ignore[arg-type]
         role=role,
-        ip=request.META.get("REMOTE_ADDR") or None,
+        ip=client_address(request),
         request_id=getattr(request, "request_id", ""),
     )
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from iptcare.accounts.models import User
@@ -23,6 +24,8 @@ from iptcare.clinic.models import Clinic
 from iptcare.core import dates
 from iptcare.intake import content
 from iptcare.intake.models import IntakeEvent, IntakeRequest, PublicSite, SelfReflection
+from iptcare.scheduling.selectors import consultations_awaiting_client
+from iptcare.scheduling.services import appointment_attach_client
 
 REQUEST_OBJECT = "intake.request"
 # Rate limits for the public form: per email address per day, per sender per hour.
@@ -249,12 +252,19 @@ def intake_convert(
         raise IntakeError(str(exc)) from exc
     locked.client = client
     locked.save(update_fields=["client", "updated_at"])
+    # The consultation they booked on the public site (same email) becomes the client's.
+    linked = [
+        appointment_attach_client(actor=actor, appointment=consultation, client=client)
+        for consultation in consultations_awaiting_client(locked.clinic_id, locked.email)
+    ]
     IntakeEvent.objects.create(
         request=locked,
         kind=IntakeEvent.Kind.CONVERTED,
         by=actor.user,
         note=f"Client {client.chart_number} created"
-        + ("; portal invitation sent." if invite else "."),
+        + ("; portal invitation sent" if invite else "")
+        + (f"; {len(linked)} consultation{pluralize(len(linked))} linked" if linked else "")
+        + ".",
     )
     _audit(actor, locked, "create", f"client {client.chart_number} created from intake request")
     return client

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from iptcare.audit.services import actor_from_request
 from iptcare.clients.selectors import client_get_for, own_record_for
+from iptcare.core.addresses import client_address
 from iptcare.courses.selectors import current_courses_for_clients
 from iptcare.intake import selectors, services
 from iptcare.intake.colours import darker
@@ -105,7 +106,7 @@ def request_form(request: HttpRequest) -> HttpResponse:
             try:
                 services.intake_submit(
                     clinic=site.clinic,
-                    ip=request.META.get("REMOTE_ADDR"),
+                    ip=client_address(request),
                     **form.request_fields(),  # type: ignore[arg-type]
                 )
             except services.IntakeError as exc:

@@ -315,6 +315,18 @@ def appointments_of_client(client: Client) -> list[Appointment]:
     )
 
 
+def consultations_awaiting_client(clinic_id: int, email: str) -> list[Appointment]:
+    """A new person's consultations booked on the public site under this email and not yet
+    linked to a client record, soonest first."""
+    if not email.strip():
+        return []
+    return list(
+        Appointment.objects.filter(
+            clinic_id=clinic_id, client__isnull=True, requester_email__iexact=email.strip()
+        ).order_by("starts_at")
+    )
+
+
 def portal_appointments(client: Client) -> tuple[list[Appointment], list[Appointment]]:
     """(upcoming booked, the most recent 20 others) for the client's own page."""
     now = timezone.now()

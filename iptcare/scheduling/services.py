@@ -311,15 +311,24 @@ def consultation_for_token(token: str) -> Appointment | None:
     )
 
 
-@transaction.atomic
 def consultation_confirm(*, token: str) -> Appointment:
-    """The new person followed the emailed link: the consultation is booked."""
+    """The new person followed the emailed link: the consultation is booked. A hold that
+    has run out is marked expired (kept, though the confirmation is refused)."""
+    with transaction.atomic():
+        appointment, refusal = _confirm_hold(token)
+    if refusal:
+        raise SchedulingError(refusal)
+    return appointment
+
+
+def _confirm_hold(token: str) -> tuple[Appointment, str]:
+    """Confirm the hold, or say why not; never raises, so what it wrote is committed."""
     found = consultation_for_token(token)
     if found is None:
-        raise SchedulingError("This confirmation link is not valid.")
+        raise SchedulingError("This confirmation link is not valid.")  # nothing written yet
     appointment = Appointment.objects.select_for_update().get(pk=found.pk)
     if appointment.status == Appointment.Status.BOOKED:
-        raise SchedulingError("This consultation is already confirmed.")
+        return appointment, "This consultation is already confirmed."
     expired = (
         appointment.hold_expires_at is not None and appointment.hold_expires_at <= timezone.now()
     )
@@ -327,12 +336,12 @@ def consultation_confirm(*, token: str) -> Appointment:
         if appointment.status == Appointment.Status.PENDING:
             appointment.status = Appointment.Status.EXPIRED
             appointment.save(update_fields=["status"])
-        raise SchedulingError("This link has expired and the time was released. Please book again.")
+        return appointment, "This link has expired and the time was released. Please book again."
     appointment.status = Appointment.Status.BOOKED
     appointment.hold_expires_at = None
     appointment.save(update_fields=["status", "hold_expires_at"])
     _queue_booking_emails(appointment)
-    return appointment
+    return appointment, ""
 
 
 def _lock(appointment: Appointment) -> Appointment:

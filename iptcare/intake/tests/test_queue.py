@@ -283,3 +283,67 @@ def test_another_clinics_administrator_cannot_see_or_change_a_request(cast: Cast
     assert browser.get(reverse("intake:request_detail", args=[request.pk])).status_code == 404
     assert browser.post(reverse("intake:request_convert", args=[request.pk]), {}).status_code == 404
     assert "Sky Martin" not in browser.get(reverse("intake:queue")).content.decode()
+
+
+def test_converting_links_the_consultation_booked_on_the_public_site(
+    cast: Cast, django_capture_on_commit_callbacks
+) -> None:
+    """A newcomer books a consultation on the public site, then the clinic makes them a
+    client from their intake request (same email): the consultation is now the client's,
+    on their record and in the therapist's schedule under their name."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from iptcare.scheduling import selectors as scheduling
+    from iptcare.scheduling import services as booking
+    from iptcare.scheduling.models import Appointment
+    from tests import factories
+
+    therapist = cast.users["therapist"]
+    factories.weekly_hours(therapist, [(d, 9, 17, "in_person") for d in range(7)])
+    not_before = timezone.now() + timedelta(hours=30)
+    slots = scheduling.free_slots(
+        therapist,
+        clinic=cast.clinic,
+        kind="consultation",
+        first=not_before.date(),
+        days=14,
+        not_before=not_before,
+    )
+    held, token = booking.consultation_request(
+        actor=admin(cast),
+        clinic=cast.clinic,
+        therapist=therapist,
+        starts_at=slots[0].starts_at,
+        name="Sky",
+        email="Sky.Martin@example.test",  # the email's case does not matter
+        phone="4165550100",
+    )
+    booking.consultation_confirm(token=token)
+    robins, _ = booking.consultation_request(
+        actor=admin(cast),
+        clinic=cast.clinic,
+        therapist=therapist,
+        starts_at=slots[-1].starts_at,
+        name="Robin",
+        email="robin@example.test",
+        phone="4165550101",
+    )
+    request = submit(cast)
+    with django_capture_on_commit_callbacks(execute=True):
+        client = services.intake_convert(
+            actor=admin(cast),
+            request=request,
+            legal_name="Skyler Martin",
+            date_of_birth=date(1990, 5, 1),
+            therapists=[therapist],
+        )
+    held.refresh_from_db()
+    assert (held.client, held.status) == (client, Appointment.Status.BOOKED)
+    assert held in scheduling.appointments_of_client(client)
+    robins.refresh_from_db()
+    assert robins.client is None  # another person's booking stays theirs
+    entry = AccessEntry.objects.filter(detail="consultation linked").get()
+    assert (entry.client, entry.object_id) == (client, str(held.pk))
+    assert "1 consultation linked" in request.events.get(kind="converted").note

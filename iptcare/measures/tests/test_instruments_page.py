@@ -73,3 +73,25 @@ def test_one_clinic_choice_does_not_change_another_clinic(cast: Cast) -> None:
 def test_the_administrator_home_links_to_the_questionnaires(cast: Cast) -> None:
     assert f'href="{URL}"' in cast.http("admin").get("/home/").content.decode()
     assert f'href="{URL}"' not in cast.http("therapist").get("/home/").content.decode()
+
+
+def test_every_worker_sees_the_change_at_once_through_the_shared_cache(
+    cast: Cast, django_capture_on_commit_callbacks
+) -> None:
+    """Two gunicorn workers are two processes: the choice is cached in the database (one
+    cache for both), and the change clears it there. A second DatabaseCache object on the
+    same table stands in for the other worker: an in-process cache would not be seen."""
+    from django.core.cache import caches
+    from django.core.cache.backends.db import DatabaseCache
+
+    from iptcare.measures.selectors import enabled_cache_key
+
+    assert isinstance(caches["default"], DatabaseCache)
+    other_worker = DatabaseCache("iptcare_cache", {})
+    key = enabled_cache_key(cast.clinic.pk)
+    assert "epds" not in enabled_codes(cast.clinic.pk)  # this worker fills the cache
+    assert "epds" not in other_worker.get(key)  # and the other worker reads that entry
+    with django_capture_on_commit_callbacks(execute=True):
+        cast.http("admin").post(URL, {"code": "epds", "enabled": "on"})
+    assert other_worker.get(key) is None  # cleared for everyone, not only here
+    assert "epds" in enabled_codes(cast.clinic.pk)

@@ -169,6 +169,8 @@ def test_an_unconfirmed_hold_expires_and_frees_the_time(cast, clinic_therapist) 
     with frozen(NOW + services.PENDING_HOLD + timedelta(minutes=1)):
         with pytest.raises(services.SchedulingError, match="expired"):
             services.consultation_confirm(token=token)
+        held.refresh_from_db()
+        assert held.status == "expired"  # kept, though the confirmation was refused
         other = make_client(cast.clinic, therapist)
         taken = services.appointment_book(
             actor=SYSTEM,
