@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole suite on SQLite, then on PostgreSQL when one is reachable (required in CI).
+# Runs the whole suite on SQLite, then on PostgreSQL when one is reachable (required in CI),
+# then the date-sensitive tests under five moved clocks.
 # Each run gets its own throwaway databases.
 set -uo pipefail
 BIN=.venv/bin
@@ -35,7 +36,33 @@ else
   echo "Note: no PostgreSQL reachable; the PostgreSQL run was skipped."
 fi
 
-if [ $sqlite_status -ne 0 ] || [ $pg_status -ne 0 ]; then
-  echo "FAILED: SQLite exit $sqlite_status, PostgreSQL exit $pg_status" >&2
+# The moved-clock pass (issue 9): the date-sensitive tests, browser journeys included, with
+# the clock moved to the 1st of next month, both daylight-saving changes of 2027, New Year's
+# Eve and a leap day (clinic time, America/Toronto; tests/clock.py). Two at a time on
+# SQLite, each with its own database; skipped when pytest was given arguments.
+clock_status=0
+if [ $# -eq 0 ]; then
+  first_of_next_month="$(date -d "$(date +%Y-%m-01) +1 month" +%Y-%m-01)T00:30"
+  clocks="$first_of_next_month 2027-03-14T01:30 2027-11-07T01:30 2027-12-31T23:30 2028-02-29T12:00"
+  echo "== pytest with the clock moved: $clocks =="
+  export CLOCK_LOGS="$IPTCARE_VAR_DIR/clocks"
+  mkdir -p "$CLOCK_LOGS"
+  printf '%s\n' $clocks | xargs -P 2 -I{} bash -c '
+    log="$CLOCK_LOGS/{}.log"
+    export IPTCARE_VAR_DIR="$CLOCK_LOGS/{}"
+    mkdir -p "$IPTCARE_VAR_DIR"
+    DATABASE_URL="sqlite:///$IPTCARE_VAR_DIR/iptcare.sqlite3" IPTCARE_TEST_CLOCK={} \
+      '"$BIN"'/python -m pytest -q -p no:cacheprovider \
+      iptcare/courses iptcare/measures iptcare/scheduling iptcare/formulation \
+      iptcare/portal iptcare/home iptcare/overview iptcare/intake iptcare/clients \
+      tests/browser >"$log" 2>&1
+    status=$?
+    echo "clock {}: $(tail -n 1 "$log")"
+    [ $status -eq 0 ] || { grep -E "^(FAILED|ERROR) " "$log"; exit 1; }
+  ' || clock_status=1
+fi
+
+if [ $sqlite_status -ne 0 ] || [ $pg_status -ne 0 ] || [ $clock_status -ne 0 ]; then
+  echo "FAILED: SQLite exit $sqlite_status, PostgreSQL exit $pg_status, moved clock exit $clock_status" >&2
   exit 1
 fi
