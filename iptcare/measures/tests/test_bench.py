@@ -27,6 +27,7 @@ def test_the_benchmark_measures_the_three_requests_and_updates_the_page(tmp_path
     for row in ("Caseload page (/home/)", "Questionnaire submission", "Trivial view (/healthz)"):
         assert f"| {row}" in text
     assert "3 active clients" in text and "load average" in text and "| 100% |" in text
+    assert "each submission to a course of its own" in text  # a real insert every time
     # One line per target (issue 9), met or not.
     for target in ("(target ≤ 50 ms)", "(target ≤ 10×", "(target ≤ 15 ms)", "(target ≥ 33%"):
         assert target in text

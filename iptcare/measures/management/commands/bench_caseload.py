@@ -24,6 +24,7 @@ from django.utils import timezone
 from iptcare.accounts.models import User
 from iptcare.courses.models import Course
 from iptcare.measures.management.commands.synth_clinic import build
+from iptcare.measures.models import QuestionnaireResponse
 
 FORM = "application/x-www-form-urlencoded"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
@@ -36,6 +37,7 @@ TRIVIAL = "Trivial view (/healthz)"
 CASELOAD_P95_MS = 50.0
 CASELOAD_MAX_TIMES_TRIVIAL = 10.0  # the page's mean over the trivial view's mean
 SUBMISSION_P95_MS = 15.0
+WARM_UP = 10
 SUBMISSION_MIN_SHARE = 0.33  # the trivial view's mean over the submission's mean
 
 
@@ -151,11 +153,26 @@ class Command(BaseCommand):
             name="Synthetic caseload",
         )
         therapist = User.objects.get(clinic=clinic, is_therapist=True)
-        course = Course.objects.filter(clinic=clinic).order_by("pk").first()
-        assert course is not None
         browser = HttpClient()
         browser.force_login(therapist)
-        give = f"/measures/course/{course.pk}/give/phq9/"
+        # One response per questionnaire and session: each submission goes to a course of
+        # its own (same history as the caseload's), so every one is a real insert, never
+        # the stored answer to a repeat.
+        sessions = int(options["sessions"])  # type: ignore[call-overload]
+        submitting = build(
+            therapists=1,
+            clients=WARM_UP + runs,
+            sessions=sessions,
+            completed=0.0,
+            rng=random.Random(4),
+            name="Synthetic submissions",
+        )
+        submitter = HttpClient()
+        submitter.force_login(User.objects.get(clinic=submitting, is_therapist=True))
+        fresh_courses = iter(
+            Course.objects.filter(clinic=submitting).order_by("pk").values_list("pk", flat=True)
+        )
+        stored_before = QuestionnaireResponse.objects.filter(clinic=submitting).count()
         answers = {f"item_{n}": str(n % 3) for n in range(1, 10)} | {"item_9": "0"}
 
         def caseload() -> int:
@@ -166,15 +183,19 @@ class Command(BaseCommand):
 
         def submit() -> int:
             # Form-encoded, as the browser sends the form (it has no multipart enctype).
+            give = f"/measures/course/{next(fresh_courses)}/give/phq9/"
             body = urlencode(answers | {"key": uuid.uuid4().hex})
-            return browser.post(give, body, content_type=FORM).status_code
+            return submitter.post(give, body, content_type=FORM).status_code
 
         body = browser.get("/home/").content.decode()
         rows = len(re.findall(r'data-label="Session"', body))
         calls = {CASELOAD: caseload, SUBMISSION: submit, TRIVIAL: trivial}
-        _interleaved(calls, 10)  # warm up
+        _interleaved(calls, WARM_UP)
         load_before = os.getloadavg()[0]
         results = _interleaved(calls, runs)
+        stored = QuestionnaireResponse.objects.filter(clinic=submitting).count() - stored_before
+        if stored != WARM_UP + runs:
+            raise RuntimeError(f"{WARM_UP + runs} submissions stored {stored} responses")
         trivial = results[TRIVIAL]
         trivial_mean = statistics.mean(wall for wall, _ in trivial)
         trivial_cpu = statistics.mean(cpu for _, cpu in trivial)
@@ -199,7 +220,8 @@ class Command(BaseCommand):
             f"{os.getloadavg()[0]:.1f} at the end",
             f"- Caseload: {rows} active clients × {options['sessions']} sessions each "
             f"(PHQ-9 and GAD-7 every session); {runs} requests per row, "
-            "interleaved (one of each in turn), after 10 warm-up rounds",
+            f"interleaved (one of each in turn), after {WARM_UP} warm-up rounds; each "
+            "submission to a course of its own",
             *lines,
         ]
         report = "\n".join([*facts, "", *table, "", *_targets(results)])
