@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from axes.helpers import get_client_ip_address
+from django.http import HttpRequest
 from django.test import RequestFactory, override_settings
 
 from conftest import Cast
@@ -11,7 +12,7 @@ from iptcare.audit.models import AccessEntry
 from iptcare.core.addresses import client_address
 
 
-def request_from(remote: str, forwarded: str | None = None):  # type: ignore[no-untyped-def]
+def request_from(remote: str, forwarded: str | None = None) -> HttpRequest:
     extra = {"REMOTE_ADDR": remote}
     if forwarded is not None:
         extra["HTTP_X_FORWARDED_FOR"] = forwarded
@@ -32,7 +33,9 @@ def request_from(remote: str, forwarded: str | None = None):  # type: ignore[no-
         (1, "2001:db8::1", "2001:db8::1"),
     ],
 )
-def test_the_client_is_the_entry_the_trusted_proxies_added(proxies, forwarded, expected):  # type: ignore[no-untyped-def]
+def test_the_client_is_the_entry_the_trusted_proxies_added(
+    proxies: int, forwarded: str | None, expected: str
+) -> None:
     with override_settings(PROXY_COUNT=proxies):
         request = request_from("10.0.0.2", forwarded)
         assert client_address(request) == expected
