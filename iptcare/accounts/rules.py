@@ -46,3 +46,6 @@ def is_client(user: AbstractBaseUser | AnonymousUser) -> bool:
 
 
 is_clinic_staff = is_clinic_admin | is_therapist | is_supervisor
+
+# Two-step sign-in is for staff; clients sign in with their password alone.
+rules.add_perm("accounts.use_two_factor", is_clinic_staff)

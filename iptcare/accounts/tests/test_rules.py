@@ -23,3 +23,20 @@ def test_a_role_is_held_by_its_people_only(cast: Cast, name: str) -> None:
     for person in ["admin", "therapist", "student", "supervisor", "client"]:
         assert predicate.test(cast.users[person]) is (person in HOLDERS[name]), person
     assert predicate.test(AnonymousUser()) is False
+
+
+def test_staff_are_offered_two_step_sign_in_and_clients_are_not(cast: Cast) -> None:
+    for person in ["admin", "therapist", "supervisor", "client"]:
+        offered = person != "client"
+        assert cast.users[person].has_perm("accounts.use_two_factor") is offered, person
+        page = cast.http(person).get("/home/", follow=True).content.decode()
+        assert ("Two-step sign-in" in page) is offered, person
+
+
+def test_the_main_menu_follows_the_roles(cast: Cast) -> None:
+    def menu(person: str) -> str:
+        return cast.http(person).get("/home/", follow=True).content.decode()
+
+    assert "Audit log" in menu("admin") and "Clients" in menu("admin")
+    assert "Clients" in menu("therapist") and "Audit log" not in menu("therapist")
+    assert "Questionnaires" in menu("client") and "Clients" not in menu("client")
