@@ -23,6 +23,7 @@ from iptcare.accounts import services
 from iptcare.accounts.forms import NewAuthenticatorCodeForm, SignInCodeForm
 from iptcare.accounts.services import InvitationError, TwoFactorError
 from iptcare.audit.services import actor_from_request
+from iptcare.core.access import staff_required
 
 
 @never_cache
@@ -52,15 +53,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 # --- Two-step sign-in --------------------------------------------------------------------
 
 
-def _require_staff(request: HttpRequest) -> None:
-    if not request.user.is_clinic_staff:  # type: ignore[union-attr]
-        raise PermissionDenied
-
-
 def _require_signed_in_fully(request: HttpRequest) -> None:
     """Changing two-step sign-in takes the second step first (the middleware sends people
     there; this holds even if a page were ever left open to them)."""
-    _require_staff(request)
     user = request.user
     if user.two_factor_enabled and not user.is_verified():  # type: ignore[union-attr]
         raise PermissionDenied
@@ -77,10 +72,9 @@ def _next_url(request: HttpRequest) -> str:
 
 
 @never_cache
-@login_required
+@staff_required
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """The second step after the password, for staff who use two-step sign-in."""
-    _require_staff(request)
     user = request.user
     if not user.two_factor_enabled or user.is_verified():  # type: ignore[union-attr]
         return redirect(_next_url(request))
@@ -106,11 +100,10 @@ def _qr_svg(config_url: str) -> str:
 
 
 @never_cache
-@login_required
+@staff_required
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Link an authenticator app: scan the code (or type the key), enter the first code,
     keep the backup codes."""
-    _require_staff(request)
     user = request.user
     if user.two_factor_enabled and not user.is_verified():  # type: ignore[union-attr]
         # Replacing the authenticator takes the current one first.
@@ -148,7 +141,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@login_required
+@staff_required
 def two_factor(request: HttpRequest) -> HttpResponse:
     """Your two-step sign-in: whether it is on, new backup codes, turning it off."""
     _require_signed_in_fully(request)
@@ -157,6 +150,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@staff_required
 def two_factor_backup_codes(request: HttpRequest) -> HttpResponse:
     _require_signed_in_fully(request)
     try:
@@ -176,6 +170,7 @@ def two_factor_backup_codes(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@staff_required
 def two_factor_off(request: HttpRequest) -> HttpResponse:
     _require_signed_in_fully(request)
     try:

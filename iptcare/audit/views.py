@@ -3,8 +3,6 @@ from __future__ import annotations
 import csv
 from datetime import UTC
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -14,6 +12,7 @@ from django.utils import timezone
 from iptcare.audit.forms import AccessSearchForm
 from iptcare.audit.selectors import AccessQuery, access_entries_for
 from iptcare.audit.services import access_record, actor_from_request
+from iptcare.core.access import administrator_required
 
 CSV_COLUMNS = [
     "time (UTC)",
@@ -30,8 +29,6 @@ CSV_COLUMNS = [
 
 
 def _query(request: HttpRequest) -> tuple[AccessSearchForm, AccessQuery | None]:
-    if not request.user.is_clinic_admin:  # type: ignore[union-attr]
-        raise PermissionDenied
     form = AccessSearchForm(request.GET or None)
     if not request.GET:
         return form, AccessQuery()
@@ -40,7 +37,7 @@ def _query(request: HttpRequest) -> tuple[AccessSearchForm, AccessQuery | None]:
     return form, AccessQuery(**form.cleaned_data)
 
 
-@login_required
+@administrator_required
 def search(request: HttpRequest) -> HttpResponse:
     form, query = _query(request)
     clinic = request.user.clinic  # type: ignore[union-attr]
@@ -73,7 +70,7 @@ def _cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-@login_required
+@administrator_required
 def export_csv(request: HttpRequest) -> HttpResponse:
     form, query = _query(request)
     if query is None:

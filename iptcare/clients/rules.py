@@ -6,6 +6,7 @@
 - An administrator sees the clinic's administrative data, and a client's clinical record
   only after breaking the glass (a reason, recorded, valid for an hour).
 - Nobody sees another clinic's clients.
+- The administrator adds clients.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import rules
 from django.utils import timezone
 
+from iptcare.accounts import rules as roles
 from iptcare.accounts.models import Role
 from iptcare.clients.models import BreakGlassAccess, Client
 from iptcare.clinic.models import TherapistProfile
@@ -70,6 +72,7 @@ rules.add_perm("clients.view_clinical", is_care_team | has_broken_the_glass)
 rules.add_perm("clients.change_record", is_clinic_admin_of)
 rules.add_perm("clients.break_glass", is_clinic_admin_of & ~is_care_team)
 rules.add_perm("clients.view_own", is_own_record)
+rules.add_perm("clients.add_client", roles.is_clinic_admin)
 
 
 def acting_role(user, client: Client) -> str:  # type: ignore[no-untyped-def]

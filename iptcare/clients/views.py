@@ -15,13 +15,9 @@ from iptcare.clients import services
 from iptcare.clients.forms import BreakGlassForm, ClientForm
 from iptcare.clients.models import Client
 from iptcare.clients.selectors import client_get_for, clients_visible_to
+from iptcare.core.access import administrator_required, staff_required
 from iptcare.core.parsing import parse_search
 from iptcare.portal.selectors import mood_log_for
-
-
-def _require_staff(request: HttpRequest) -> None:
-    if not request.user.is_clinic_staff:  # type: ignore[union-attr]
-        raise PermissionDenied
 
 
 def _client_for(request: HttpRequest, pk: int, perm: str = "clients.view_record") -> Client:
@@ -33,9 +29,8 @@ def _client_for(request: HttpRequest, pk: int, perm: str = "clients.view_record"
     return client
 
 
-@login_required
+@staff_required
 def client_list(request: HttpRequest) -> HttpResponse:
-    _require_staff(request)
     clients = clients_visible_to(request.user).prefetch_related("therapists")  # type: ignore[arg-type]
     query = parse_search(request.GET.get("q"))
     status = request.GET.get("status", "")
@@ -55,10 +50,8 @@ def client_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@administrator_required
 def client_create(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_clinic_admin:  # type: ignore[union-attr]
-        raise PermissionDenied
     clinic_id = request.user.clinic_id  # type: ignore[union-attr]
     form = ClientForm(request.POST or None, clinic_id=clinic_id)
     if request.method == "POST" and form.is_valid():

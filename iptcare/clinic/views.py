@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -18,23 +17,17 @@ from iptcare.audit.services import actor_from_request
 from iptcare.clinic import selectors, services
 from iptcare.clinic.forms import ClinicSettingsForm
 from iptcare.clinic.models import Clinic
+from iptcare.core.access import administrator_required
 
 
-def _require_admin(request: HttpRequest) -> None:
-    if not request.user.is_clinic_admin:  # type: ignore[union-attr]
-        raise PermissionDenied
-
-
-@login_required
+@administrator_required
 def staff_list(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
     staff = selectors.staff_of(request.user.clinic_id)  # type: ignore[union-attr]
     return render(request, "clinic/staff.html", {"staff": staff})
 
 
-@login_required
+@administrator_required
 def staff_invite_view(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
     form = StaffInviteForm(request.POST or None, clinic_id=request.user.clinic_id)  # type: ignore[union-attr]
     if request.method == "POST" and form.is_valid():
         try:
@@ -55,10 +48,10 @@ def staff_invite_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@administrator_required
 def staff_two_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
     """A staff member lost their phone: remove their authenticator so they can link a new
     one at their next sign-in. The reason is recorded in the audit log."""
-    _require_admin(request)
     person = get_object_or_404(
         selectors.staff_of(request.user.clinic_id),  # type: ignore[union-attr]
         pk=user_id,
@@ -84,9 +77,8 @@ def staff_two_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
     return redirect("clinic:staff")
 
 
-@login_required
+@administrator_required
 def clinic_settings(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
     clinic = Clinic.objects.get(pk=request.user.clinic_id)  # type: ignore[union-attr]
     form = ClinicSettingsForm(request.POST or None, instance=clinic)
     if request.method == "POST" and form.is_valid():

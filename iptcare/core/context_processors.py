@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
+from iptcare.accounts import rules as roles
 from iptcare.accounts.middleware import two_factor_step_for
 
 
@@ -11,7 +12,7 @@ def _nav_for(user) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     items: list[tuple[str, str]] = []
     if not user.is_authenticated or two_factor_step_for(user) is not None:
         return items  # no way round the sign-in's second step
-    if user.is_client:
+    if roles.is_client(user):
         return [
             ("Home", reverse("portal:home")),
             ("Appointments", reverse("scheduling:my_appointments")),
@@ -19,10 +20,10 @@ def _nav_for(user) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
             ("My tasks", reverse("portal:homework")),
         ]
     items.append(("Home", reverse("home:index")))
-    if user.is_clinic_staff:
+    if roles.is_clinic_staff(user):
         items.append(("Clients", reverse("clients:list")))
         items.append(("Schedule", reverse("scheduling:schedule")))
-    if user.is_clinic_admin:
+    if roles.is_clinic_admin(user):
         items += [
             ("Intake", reverse("intake:queue")),
             ("Invoices", reverse("scheduling:invoices")),

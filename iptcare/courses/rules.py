@@ -1,12 +1,20 @@
 """Who may see and work on an IPT course. Clinical: the client's care team, or an
 administrator who has broken the glass (read only). Only the course's therapist (or
-another assigned therapist) writes to it; a supervisor reads and, later, co-signs."""
+another assigned therapist) writes to it; a supervisor reads and co-signs.
+
+- A therapist starts a course for a client assigned to them who has no open course.
+- A practicum student's signed note waits for a co-signature from the student's own
+  supervisor, in the same clinic; nobody else co-signs it.
+"""
 
 from __future__ import annotations
 
 import rules
 
-from iptcare.courses.models import Course
+from iptcare.accounts.models import User
+from iptcare.clients.models import Client
+from iptcare.clients.rules import is_assigned_therapist
+from iptcare.courses.models import Course, SessionNote
 
 
 @rules.predicate
@@ -16,8 +24,6 @@ def can_view_client_clinical(user, course: Course) -> bool:  # type: ignore[no-u
 
 @rules.predicate
 def is_treating_therapist(user, course: Course) -> bool:  # type: ignore[no-untyped-def]
-    from iptcare.clients.rules import is_assigned_therapist
-
     return bool(
         user.is_authenticated
         and user.is_therapist
@@ -26,5 +32,25 @@ def is_treating_therapist(user, course: Course) -> bool:  # type: ignore[no-unty
     )
 
 
+@rules.predicate
+def has_no_open_course(user: object, client: Client) -> bool:
+    ended = [Course.Status.COMPLETED, Course.Status.ENDED_EARLY]
+    return not Course.objects.filter(client_id=client.pk).exclude(status__in=ended).exists()
+
+
+@rules.predicate
+def supervises_the_author(user: object, note: SessionNote) -> bool:
+    profile = getattr(note.author, "therapist_profile", None)
+    return (
+        isinstance(user, User)
+        and note.status == SessionNote.Status.AWAITING_COSIGNATURE
+        and profile is not None
+        and profile.supervisor_id == user.pk
+        and user.clinic_id == note.clinic_id
+    )
+
+
 rules.add_perm("courses.view_course", can_view_client_clinical)
 rules.add_perm("courses.change_course", is_treating_therapist)
+rules.add_perm("courses.start_course", is_assigned_therapist & has_no_open_course)
+rules.add_perm("courses.cosign_note", supervises_the_author)

@@ -22,6 +22,7 @@ from iptcare.courses.models import (
     NoteAmendment,
     SessionNote,
 )
+from iptcare.courses.rules import supervises_the_author
 from iptcare.courses.selectors import (
     clinic_course_settings,
     clinic_range_for,
@@ -525,18 +526,6 @@ def note_sign(
     return locked
 
 
-def may_cosign(user: User | None, note: SessionNote) -> bool:
-    profile = getattr(note.author, "therapist_profile", None)
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and note.status == SessionNote.Status.AWAITING_COSIGNATURE
-        and profile is not None
-        and profile.supervisor_id == user.pk
-        and user.clinic_id == note.clinic_id
-    )
-
-
 @transaction.atomic
 def note_cosign(*, actor: Actor, note: SessionNote) -> SessionNote:
     """The supervisor's co-signature makes a practicum student's note final."""
@@ -548,7 +537,7 @@ def note_cosign(*, actor: Actor, note: SessionNote) -> SessionNote:
     )
     if locked.status != SessionNote.Status.AWAITING_COSIGNATURE:
         raise CourseError("This note is not waiting for a co-signature.")
-    if not may_cosign(actor.user, locked):
+    if not supervises_the_author.test(actor.user, locked):
         raise CourseError("Only the author's supervisor can co-sign this note.")
     locked.status = SessionNote.Status.FINAL
     locked.cosigned_by = actor.user

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from iptcare.audit.services import actor_from_request
 from iptcare.clients.selectors import caseload_for, client_get_for
 from iptcare.core import dates
+from iptcare.core.access import administrator_required, therapist_required
 from iptcare.core.parsing import parse_id
 from iptcare.courses import protocols, selectors, services
 from iptcare.courses.forms import (
@@ -71,12 +72,10 @@ def _planned_help(clinic_id: int) -> str:
     return "Empty means the usual length. " + "; ".join(parts) + "."
 
 
-@login_required
+@therapist_required
 def course_new(request: HttpRequest) -> HttpResponse:
     """Start a course for one of the therapist's own clients."""
     user = request.user
-    if not user.is_therapist:  # type: ignore[union-attr]
-        raise PermissionDenied
     actor = actor_from_request(request)
     caseload = list(caseload_for(user))  # type: ignore[arg-type]
     choices = [(c.pk, f"{c.display_name} ({c.chart_number})") for c in caseload]
@@ -140,15 +139,10 @@ def client_courses(request: HttpRequest, client_id: int) -> HttpResponse:
     positions = selectors.course_positions([c.pk for c in courses])
     drafts = selectors.unsigned_note_counts([c.pk for c in courses])
     rows = [(c, positions[c.pk], drafts.get(c.pk, 0)) for c in courses]
-    may_start = (
-        request.user.is_therapist  # type: ignore[union-attr]
-        and visible.therapists.filter(pk=request.user.pk).exists()
-        and not any(c.is_open for c in courses)
-    )
     return render(
         request,
         "courses/client_courses.html",
-        {"client": visible, "rows": rows, "may_start": may_start},
+        {"client": visible, "rows": rows},
     )
 
 
@@ -293,7 +287,6 @@ def _note_page(
             records=session_records(course, note.number),
             amendments=list(note.amendments.select_related("author")),
             amend_form=AmendmentForm() if can_change and note.is_locked else None,
-            may_cosign=services.may_cosign(request.user, note),  # type: ignore[arg-type]
             position=position,
             header=course_header_for(course, position=position),
             session_measures=session_measures(course, note.number),
@@ -425,7 +418,7 @@ def note_amend(request: HttpRequest, course_id: int, note_id: int) -> HttpRespon
 def note_cosign(request: HttpRequest, course_id: int, note_id: int) -> HttpResponse:
     course = _course_for(request, course_id)
     note = _note_for(request, course, note_id)
-    if not services.may_cosign(request.user, note):  # type: ignore[arg-type]
+    if not request.user.has_perm("courses.cosign_note", note):
         raise PermissionDenied
     try:
         services.note_cosign(actor=actor_from_request(request, "supervisor"), note=note)
@@ -439,12 +432,10 @@ def note_cosign(request: HttpRequest, course_id: int, note_id: int) -> HttpRespo
 # --- Clinic settings ---------------------------------------------------------------------------
 
 
-@login_required
+@administrator_required
 def course_settings(request: HttpRequest) -> HttpResponse:
     """The clinic's planned lengths and IPT-A ages, within the protocols' rules."""
     user = request.user
-    if not user.is_clinic_admin:  # type: ignore[union-attr]
-        raise PermissionDenied
     settings = selectors.clinic_course_settings(user.clinic_id)  # type: ignore[union-attr]
     form = CourseSettingsForm(
         request.POST or None, initial=CourseSettingsForm.initial_from(settings)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from iptcare.audit.services import Actor, actor_from_request
 from iptcare.clients.rules import acting_role
+from iptcare.core.access import client_required
 from iptcare.core.parsing import parse_id
 from iptcare.courses.models import Course
 from iptcare.courses.protocols import Phase
@@ -873,6 +874,7 @@ def termination(request: HttpRequest, course_id: int) -> HttpResponse:
 # --- Portal (wired by the portal app) --------------------------------------------------------
 
 
+@client_required
 def portal_homework(request: HttpRequest) -> HttpResponse:
     """The client's own tasks and their practice log, with a form to report on each.
 
@@ -880,8 +882,6 @@ def portal_homework(request: HttpRequest) -> HttpResponse:
     """
     from iptcare.clients.selectors import own_record_for
 
-    if not request.user.is_authenticated or not request.user.is_client:  # type: ignore[union-attr]
-        raise PermissionDenied
     actor = actor_from_request(request, "client")
     client = own_record_for(actor=actor)
     report_form = forms.PracticeReportForm()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from iptcare.audit.services import actor_from_request
 from iptcare.clients.selectors import client_get_for, own_record_for
+from iptcare.core.access import administrator_required, client_required
 from iptcare.core.addresses import client_address
 from iptcare.courses.selectors import current_courses_for_clients
 from iptcare.intake import selectors, services
@@ -159,21 +160,14 @@ def logo(request: HttpRequest) -> HttpResponse:
 # --- Administrators: the intake queue and the public site --------------------------------
 
 
-def _require_admin(request: HttpRequest) -> None:
-    if not request.user.is_clinic_admin:  # type: ignore[union-attr]
-        raise PermissionDenied
-
-
 def _request_for(request: HttpRequest, request_id: int) -> IntakeRequest:
-    _require_admin(request)
     return selectors.intake_request_get_for(
         actor=actor_from_request(request, "administrator"), pk=request_id
     )
 
 
-@login_required
+@administrator_required
 def queue(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
     clinic_id = request.user.clinic_id  # type: ignore[union-attr]
     status = request.GET.get("status", "")
     if status not in IntakeRequest.Status.values:
@@ -218,13 +212,14 @@ def _detail(
     )
 
 
-@login_required
+@administrator_required
 def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
     return _detail(request, _request_for(request, request_id))
 
 
 @login_required
 @require_POST
+@administrator_required
 def request_status(request: HttpRequest, request_id: int) -> HttpResponse:
     intake = _request_for(request, request_id)
     allowed = [(v, IntakeRequest.Status(v).label) for v in services.TRANSITIONS[intake.status]]
@@ -247,6 +242,7 @@ def request_status(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@administrator_required
 def request_note(request: HttpRequest, request_id: int) -> HttpResponse:
     intake = _request_for(request, request_id)
     form = NoteForm(request.POST)
@@ -265,7 +261,7 @@ def request_note(request: HttpRequest, request_id: int) -> HttpResponse:
     return _detail(request, intake, note_form=form, code=400)
 
 
-@login_required
+@administrator_required
 def request_convert(request: HttpRequest, request_id: int) -> HttpResponse:
     intake = _request_for(request, request_id)
     if intake.client_id is not None:
@@ -302,9 +298,8 @@ def request_convert(request: HttpRequest, request_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@administrator_required
 def site_edit(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
     clinic = request.user.clinic  # type: ignore[union-attr]
     site = selectors.public_site_for(clinic)
     form = PublicSiteForm(
@@ -347,11 +342,9 @@ def site_edit(request: HttpRequest) -> HttpResponse:
 # --- Self-reflection --------------------------------------------------------------------
 
 
-@login_required
+@client_required
 def my_reflection(request: HttpRequest) -> HttpResponse:
     """The client's pre-treatment self-reflection, saved on every change (htmx) or on submit."""
-    if not request.user.is_client:  # type: ignore[union-attr]
-        raise PermissionDenied
     actor = actor_from_request(request, "client")
     client = own_record_for(actor=actor)
     reflection = selectors.reflection_for(client)

@@ -121,6 +121,20 @@ def score(
     )
 
 
+def risk_raised(
+    instrument: Instrument,
+    answers: Sequence[object],
+    *,
+    extras: Mapping[str, object] | None = None,
+) -> bool:
+    """Whether these answers, complete or not, touch a safety item: the same rule as
+    ``score(...).risk``, asked while the client is still answering (the crisis box)."""
+    flagged, _ = _risk(
+        instrument, _item_scores(instrument, answers), _extra_answers(instrument, extras)
+    )
+    return bool(flagged)
+
+
 def validate_mood_rating(rating: object, *, ipt_a: bool = False) -> int:
     """Return the session mood rating if it is on the client's scale, else raise.
 

@@ -18,11 +18,12 @@ from django.views.decorators.http import require_POST
 from iptcare.accounts.models import Role
 from iptcare.audit.services import Actor, actor_from_request
 from iptcare.clients.selectors import own_record_for
+from iptcare.core.access import administrator_required, client_required
 from iptcare.core.parsing import parse_choice, without_nul
 from iptcare.courses.models import Course
 from iptcare.courses.selectors import course_get_for, course_visit
 from iptcare.formulation.selectors import life_events_for_chart
-from iptcare.measures import instruments, portal
+from iptcare.measures import instruments, portal, scoring
 from iptcare.measures.instruments import NOT_APPLICABLE, Instrument
 from iptcare.measures.models import FlagAction, PlanItem
 from iptcare.measures.scoring import ScoringError
@@ -142,14 +143,7 @@ def _parse(
 
 def _risky(instrument: Instrument, answers: list[object], extras: dict[str, object]) -> bool:
     """Whether the answers so far touch a safety item (for the crisis box while saving)."""
-    for rule in instrument.risk_items:
-        position = answers[rule.item - 1]
-        if (
-            isinstance(position, int)
-            and instrument.item(rule.item).options[position].score >= rule.min_score
-        ):
-            return True
-    return any(extras.get(e.key) is True for e in instrument.extras if e.risk_if_yes)
+    return scoring.risk_raised(instrument, answers, extras=extras)
 
 
 def _instrument_or_404(code: str, clinic_id: int) -> Instrument:
@@ -214,14 +208,8 @@ def _submit(
 # --- the client's portal -------------------------------------------------------------------
 
 
-def _require_client(request: HttpRequest) -> None:
-    if not request.user.is_client:  # type: ignore[union-attr]
-        raise PermissionDenied
-
-
-@login_required
+@client_required
 def my_measures(request: HttpRequest) -> HttpResponse:
-    _require_client(request)
     client = own_record_for(actor=actor_from_request(request))
     state = portal.portal_state(client)
     progress = portal.my_progress(state.course) if state.course else []
@@ -234,9 +222,8 @@ def _draft_key(course: Course, code: str, session_number: int) -> str:
     return f"measures-draft:{course.pk}:{code}:{session_number}"
 
 
-@login_required
+@client_required
 def my_answer(request: HttpRequest, code: str) -> HttpResponse:
-    _require_client(request)
     client = own_record_for(actor=actor_from_request(request))
     instrument = _instrument_or_404(code, client.clinic_id)
     state = portal.portal_state(client)
@@ -283,10 +270,10 @@ def my_answer(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
+@client_required
 def my_save(request: HttpRequest, code: str) -> HttpResponse:
     """htmx: keep the answers so far (in the client's session) and show crisis resources
     as soon as a safety item is answered."""
-    _require_client(request)
     client = own_record_for(actor=actor_from_request(request))
     instrument = _instrument_or_404(code, client.clinic_id)
     state = portal.portal_state(client)
@@ -529,13 +516,11 @@ def plan_page(request: HttpRequest, course_id: int) -> HttpResponse:
 # --- the clinic's instruments (administrators) ---------------------------------------------
 
 
-@login_required
+@administrator_required
 def instruments_page(request: HttpRequest) -> HttpResponse:
     """Which questionnaires the clinic uses. EPDS stays off until an administrator turns it
     on, having read its licence note."""
     user = request.user
-    if not user.is_clinic_admin:  # type: ignore[union-attr]
-        raise PermissionDenied
     error, status = "", 200
     if request.method == "POST":
         code = request.POST.get("code", "")

@@ -1,4 +1,3 @@
-from django.contrib.auth.decorators import login_required
 from django.urls import path
 
 from iptcare.formulation.views import portal_homework
@@ -9,7 +8,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("my-details/", views.details, name="details"),
-    path("homework/", login_required(portal_homework), name="homework"),
+    path("homework/", portal_homework, name="homework"),
     path("relationships/", views.relationships, name="relationships"),
     path("mood/", views.mood, name="mood"),
     path("documents/", views.documents, name="documents"),

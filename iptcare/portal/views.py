@@ -14,6 +14,7 @@ from iptcare.audit.services import Actor, actor_from_request
 from iptcare.clients.models import Client
 from iptcare.clients.rules import acting_role
 from iptcare.clients.selectors import own_record_for
+from iptcare.core.access import client_required, staff_required
 from iptcare.courses.selectors import course_get_for
 from iptcare.portal import forms, selectors, services
 from iptcare.portal.models import PersonSuggestion
@@ -21,13 +22,7 @@ from iptcare.portal.services import PortalError
 from iptcare.scheduling.selectors import own_invoices
 
 
-def _require_client(request: HttpRequest) -> None:
-    if not request.user.is_client:  # type: ignore[union-attr]
-        raise PermissionDenied
-
-
 def _own(request: HttpRequest) -> tuple[Actor, Client]:
-    _require_client(request)
     actor = actor_from_request(request, "client")
     return actor, own_record_for(actor=actor)
 
@@ -36,7 +31,7 @@ def _refused(form: forms.forms.Form, error: PortalError) -> None:
     form.add_error(error.field if error.field in form.fields else None, str(error))
 
 
-@login_required
+@client_required
 def home(request: HttpRequest) -> HttpResponse:
     _, client = _own(request)
     return render(
@@ -46,13 +41,13 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@client_required
 def details(request: HttpRequest) -> HttpResponse:
     _, client = _own(request)
     return render(request, "portal/details.html", {"client": client})
 
 
-@login_required
+@client_required
 def relationships(request: HttpRequest) -> HttpResponse:
     actor, client = _own(request)
     course = selectors.current_course_for(client)
@@ -82,7 +77,7 @@ def relationships(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@client_required
 def mood(request: HttpRequest) -> HttpResponse:
     actor, client = _own(request)
     course = selectors.current_course_for(client)
@@ -100,7 +95,7 @@ def mood(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/mood.html", {"client": client, "log": log, "form": form})
 
 
-@login_required
+@client_required
 def documents(request: HttpRequest) -> HttpResponse:
     _, client = _own(request)
     return render(
@@ -108,7 +103,7 @@ def documents(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@client_required
 def my_data(request: HttpRequest) -> HttpResponse:
     actor, client = _own(request)
     if request.method == "POST":
@@ -127,10 +122,9 @@ def my_data(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
+@staff_required
 def suggestion_decide(request: HttpRequest, suggestion_id: int) -> HttpResponse:
     user = request.user
-    if not user.is_clinic_staff:  # type: ignore[union-attr]
-        raise PermissionDenied
     suggestion = PersonSuggestion.objects.filter(
         pk=suggestion_id,
         clinic_id=user.clinic_id,  # type: ignore[union-attr]

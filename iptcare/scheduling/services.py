@@ -43,6 +43,7 @@ from iptcare.scheduling.models import (
     SchedulingSettings,
     WeeklyAvailability,
 )
+from iptcare.scheduling.rules import is_inside_notice_period
 
 # How long a new person's unconfirmed request holds the time before others may take it.
 PENDING_HOLD = timedelta(hours=2)
@@ -363,7 +364,7 @@ def _cancel(*, actor: Actor, appointment: Appointment, by_client: bool, reason: 
             "This appointment has already started. Mark it attended or not attended instead."
         )
     notice = selectors.scheduling_settings_for(appointment.clinic_id).notice_hours
-    late = by_client and appointment.starts_at - now < timedelta(hours=notice)
+    late = by_client and is_inside_notice_period(appointment, notice_hours=notice, now=now)
     appointment.status = Appointment.Status.LATE_CANCELLED if late else Appointment.Status.CANCELLED
     appointment.cancelled_at = now
     appointment.cancelled_by = actor.user
@@ -410,7 +411,7 @@ def appointment_reschedule(
             f"This appointment cannot be moved: it is {appointment.get_status_display().lower()}."
         )
     notice = selectors.scheduling_settings_for(appointment.clinic_id).notice_hours
-    if by_client and appointment.starts_at - timezone.now() < timedelta(hours=notice):
+    if by_client and is_inside_notice_period(appointment, notice_hours=notice):
         raise SchedulingError(
             f"Appointments can be moved online up to {notice} hours before they start. "
             f"Please call {appointment.clinic.phone or 'the clinic'}.",

@@ -23,6 +23,14 @@ from iptcare.audit.services import actor_from_request
 from iptcare.clients.models import Client
 from iptcare.clients.selectors import client_get_for, clients_visible_to, own_record_for
 from iptcare.clinic.models import Clinic
+from iptcare.core.access import (
+    administrator_required,
+    client_required,
+    role_required,
+    staff_required,
+    therapist_required,
+    user_of,
+)
 from iptcare.core.parsing import parse_id
 from iptcare.scheduling import selectors, services
 from iptcare.scheduling.calendars import appointment_ics, therapist_feed_ics
@@ -47,6 +55,7 @@ from iptcare.scheduling.models import (
     WeeklyAvailability,
 )
 from iptcare.scheduling.receipts import receipt_export
+from iptcare.scheduling.rules import books_and_keeps_hours, is_inside_notice_period
 from iptcare.scheduling.selectors import Slot
 
 DAYS_SHOWN = 7
@@ -280,14 +289,10 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _own_client(request: HttpRequest) -> Client:
-    if not request.user.is_client:  # type: ignore[union-attr]
-        raise PermissionDenied
     return own_record_for(actor=actor_from_request(request, "client"))
 
 
 def _own_appointment(request: HttpRequest, appointment_id: int) -> Appointment:
-    if not request.user.is_client:  # type: ignore[union-attr]
-        raise PermissionDenied
     return selectors.own_appointment_get(
         actor=actor_from_request(request, "client"), pk=appointment_id
     )
@@ -295,6 +300,7 @@ def _own_appointment(request: HttpRequest, appointment_id: int) -> Appointment:
 
 @login_required
 @require_GET
+@client_required
 def my_appointments(request: HttpRequest) -> HttpResponse:
     client = _own_client(request)
     upcoming, past = selectors.portal_appointments(client)
@@ -336,7 +342,7 @@ def _chosen(options: QuerySet[User], request: HttpRequest) -> User | None:
     return found or options.first()
 
 
-@login_required
+@client_required
 def my_book(request: HttpRequest) -> HttpResponse:
     client = _own_client(request)
     therapists = client.therapists.filter(is_active=True).select_related("therapist_profile")
@@ -384,7 +390,7 @@ def my_book(request: HttpRequest) -> HttpResponse:
     return _render(request, "scheduling/my_book.html", context, client.clinic)
 
 
-@login_required
+@client_required
 def my_cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
     appointment = _own_appointment(request, appointment_id)
     clinic = appointment.clinic
@@ -408,7 +414,7 @@ def my_cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
             else:
                 messages.success(request, "Cancelled. Nothing is charged.")
             return redirect("scheduling:my_appointments")
-    late = appointment.starts_at - timezone.now() < timedelta(hours=config.notice_hours)
+    late = is_inside_notice_period(appointment, notice_hours=config.notice_hours)
     fee, _ = selectors.fee_amount(appointment.therapist, appointment.kind)
     return _render(
         request,
@@ -425,7 +431,7 @@ def my_cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@client_required
 def my_reschedule(request: HttpRequest, appointment_id: int) -> HttpResponse:
     appointment = _own_appointment(request, appointment_id)
     clinic = appointment.clinic
@@ -444,7 +450,7 @@ def my_reschedule(request: HttpRequest, appointment_id: int) -> HttpResponse:
         else:
             messages.success(request, "Moved. A new confirmation is on its way.")
             return redirect("scheduling:my_appointments")
-    too_late = appointment.starts_at - timezone.now() < timedelta(hours=config.notice_hours)
+    too_late = is_inside_notice_period(appointment, notice_hours=config.notice_hours)
     context = {
         "appointment": appointment,
         "form": form,
@@ -465,6 +471,7 @@ def my_reschedule(request: HttpRequest, appointment_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@client_required
 def my_ics(request: HttpRequest, appointment_id: int) -> HttpResponse:
     appointment = _own_appointment(request, appointment_id)
     return _ics_response(appointment_ics(appointment), f"appointment-{appointment.pk}.ics")
@@ -472,6 +479,7 @@ def my_ics(request: HttpRequest, appointment_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@client_required
 def my_receipts(request: HttpRequest) -> HttpResponse:
     client = _own_client(request)
     return _render(
@@ -484,9 +492,8 @@ def my_receipts(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@client_required
 def my_receipt_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    if not request.user.is_client:  # type: ignore[union-attr]
-        raise PermissionDenied
     actor = actor_from_request(request, "client")
     invoice = selectors.own_invoice_get(actor=actor, pk=invoice_id)
     return _pdf_response(
@@ -497,34 +504,17 @@ def my_receipt_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
 # --- Staff ------------------------------------------------------------------------------
 
 
-def _require_staff(request: HttpRequest) -> User:
-    user = request.user
-    if not user.is_clinic_staff:  # type: ignore[union-attr]
-        raise PermissionDenied
-    return user  # type: ignore[return-value]
-
-
-def _require_booker(request: HttpRequest) -> User:
-    """Therapists and administrators book and keep hours; a supervisor only looks."""
-    user = request.user
-    if not (user.is_therapist or user.is_clinic_admin):  # type: ignore[union-attr]
-        raise PermissionDenied
-    return user  # type: ignore[return-value]
-
-
-def _require_admin(request: HttpRequest) -> User:
-    user = request.user
-    if not user.is_clinic_admin:  # type: ignore[union-attr]
-        raise PermissionDenied
-    return user  # type: ignore[return-value]
+# Therapists and administrators book and keep hours; a supervisor only looks.
+booker_required = role_required(books_and_keeps_hours)
 
 
 @login_required
 @require_GET
+@staff_required
 def schedule(request: HttpRequest) -> HttpResponse:
     """A therapist's week, Monday to Sunday; supervisors see their supervisees', the
     administrator everyone's."""
-    user = _require_staff(request)
+    user = user_of(request)
     clinic = user.clinic
     options = selectors.therapists_visible_to(user)
     therapist = _chosen(options, request)
@@ -551,7 +541,6 @@ def schedule(request: HttpRequest) -> HttpResponse:
             "previous_week": (first - timedelta(days=7)).isoformat(),
             "next_week": (first + timedelta(days=7)).isoformat(),
             "this_week": (today - timedelta(days=today.weekday())).isoformat(),
-            "can_book": user.is_therapist or user.is_clinic_admin,
         },
         clinic,  # type: ignore[arg-type]
     )
@@ -564,10 +553,10 @@ def _bookable_clients(user: User) -> QuerySet[Client]:
     return clients.order_by("legal_name", "pk")
 
 
-@login_required
+@booker_required
 def staff_book(request: HttpRequest) -> HttpResponse:
     """Book for a client: their therapist, or the administrator for anyone."""
-    user = _require_booker(request)
+    user = user_of(request)
     clinic = user.clinic
     clients = _bookable_clients(user)
     client_id = _int_param(request, "client")
@@ -656,25 +645,15 @@ def _appointment_page(
     mark_form: MarkForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    user = request.user
-    may_change = user.has_perm("scheduling.change_appointment", appointment)
-    now = timezone.now()
     invoice = getattr(appointment, "invoice", None)
     return _render(
         request,
         "scheduling/appointment.html",
         {
             "appointment": appointment,
-            "may_mark": may_change
-            and appointment.status == Appointment.Status.BOOKED
-            and appointment.starts_at <= now,
-            "may_cancel": may_change
-            and appointment.status in (Appointment.Status.BOOKED, Appointment.Status.PENDING)
-            and appointment.starts_at > now,
             "cancel_form": cancel_form or StaffCancelForm(),
             "mark_form": mark_form or MarkForm(),
             "invoice": invoice,
-            "show_invoice": user.is_clinic_admin,  # type: ignore[union-attr]
         },
         appointment.clinic,
         status=status,
@@ -759,9 +738,9 @@ def _availability_owner(request: HttpRequest, user: User) -> User:
     return user
 
 
-@login_required
+@booker_required
 def availability(request: HttpRequest) -> HttpResponse:
-    user = _require_booker(request)
+    user = user_of(request)
     clinic = user.clinic
     if (
         user.is_clinic_admin
@@ -787,7 +766,7 @@ def availability(request: HttpRequest) -> HttpResponse:
                 return redirect(f"{reverse('scheduling:availability')}?therapist={therapist.pk}")
         if request.POST.get("action") == "time_off" and off_form.is_valid():
             data = off_form.cleaned_data
-            if data["whole_clinic"] and not user.is_clinic_admin:
+            if data["whole_clinic"] and not user.has_perm("scheduling.add_clinic_time_off"):
                 off_form.add_error(
                     "whole_clinic", "Only the administrator closes the whole clinic."
                 )
@@ -834,20 +813,13 @@ def availability(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _may_edit_hours_of(user: User, therapist_id: int | None, clinic_id: int) -> bool:
-    if user.clinic_id != clinic_id:
-        return False
-    if user.is_clinic_admin:
-        return True
-    return therapist_id is not None and therapist_id == user.pk
-
-
 @login_required
 @require_POST
+@booker_required
 def availability_remove(request: HttpRequest, availability_id: int) -> HttpResponse:
-    user = _require_booker(request)
+    user = user_of(request)
     window = WeeklyAvailability.objects.filter(pk=availability_id, clinic_id=user.clinic_id).first()
-    if window is None or not _may_edit_hours_of(user, window.therapist_id, window.clinic_id):
+    if window is None or not user.has_perm("scheduling.change_hours", window):
         raise Http404
     services.availability_remove(actor=actor_from_request(request), window=window)
     messages.success(request, "Hours removed. Booked appointments stay booked.")
@@ -856,14 +828,13 @@ def availability_remove(request: HttpRequest, availability_id: int) -> HttpRespo
 
 @login_required
 @require_POST
+@booker_required
 def time_off_remove(request: HttpRequest, exception_id: int) -> HttpResponse:
-    user = _require_booker(request)
+    user = user_of(request)
     exception = AvailabilityException.objects.filter(
         pk=exception_id, clinic_id=user.clinic_id
     ).first()
-    if exception is None or not _may_edit_hours_of(
-        user, exception.therapist_id, exception.clinic_id
-    ):
+    if exception is None or not user.has_perm("scheduling.change_hours", exception):
         raise Http404
     services.time_off_remove(actor=actor_from_request(request), exception=exception)
     messages.success(request, "Time off removed.")
@@ -871,19 +842,17 @@ def time_off_remove(request: HttpRequest, exception_id: int) -> HttpResponse:
     return redirect(f"{reverse('scheduling:availability')}?therapist={target}")
 
 
-@login_required
+@therapist_required
 def calendar_feed(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if not user.is_therapist:  # type: ignore[union-attr]
-        raise PermissionDenied
+    user = user_of(request)
     actor = actor_from_request(request, "therapist")
     new_link = None
     if request.method == "POST":
         if request.POST.get("action") == "revoke":
-            services.calendar_feed_revoke(actor=actor, therapist=user)  # type: ignore[arg-type]
+            services.calendar_feed_revoke(actor=actor, therapist=user)
             messages.success(request, "The old address no longer works.")
             return redirect("scheduling:calendar_feed")
-        _, token = services.calendar_feed_create(actor=actor, therapist=user)  # type: ignore[arg-type]
+        _, token = services.calendar_feed_create(actor=actor, therapist=user)
         new_link = request.build_absolute_uri(reverse("scheduling:feed", args=[token]))
     active = CalendarFeed.objects.filter(therapist=user, revoked_at=None).first()
     return _render(
@@ -896,8 +865,9 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@administrator_required
 def invoices(request: HttpRequest) -> HttpResponse:
-    user = _require_admin(request)
+    user = user_of(request)
     unpaid = request.GET.get("show") == "unpaid"
     return _render(
         request,
@@ -910,9 +880,8 @@ def invoices(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@administrator_required
 def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    _require_admin(request)
     actor = actor_from_request(request, "administrator")
     invoice = selectors.invoice_get_for(actor=actor, pk=invoice_id)
     form = PaymentForm(request.POST or None, initial={"received_on": _local_today(invoice.clinic)})
@@ -935,8 +904,8 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@administrator_required
 def invoice_receipt(request: HttpRequest, invoice_id: int) -> HttpResponse:
-    _require_admin(request)
     actor = actor_from_request(request, "administrator")
     invoice = selectors.invoice_get_for(actor=actor, pk=invoice_id)
     return _pdf_response(
@@ -944,9 +913,9 @@ def invoice_receipt(request: HttpRequest, invoice_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@administrator_required
 def settings_page(request: HttpRequest) -> HttpResponse:
-    user = _require_admin(request)
+    user = user_of(request)
     clinic = user.clinic
     actor = actor_from_request(request, "administrator")
     config = selectors.scheduling_settings_for(clinic)  # type: ignore[arg-type]
