@@ -47,6 +47,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check iptcare tests conftest.py
 	$(BIN)/ruff format --check iptcare tests conftest.py
 	$(BIN)/lint-imports
+	SECRET_KEY=mypy HTTPS=0 $(BIN)/mypy iptcare tests conftest.py
 
 test: $(STAMP) browser-deps lint
 	@bash scripts/test.sh

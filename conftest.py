@@ -172,7 +172,7 @@ def _shared_cache_emptied(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def fast_password_hashing():  # type: ignore[no-untyped-def]
+def fast_password_hashing():
     # Argon2 is deliberately slow; the cast is rebuilt often. Production settings keep
     # Argon2 first (tested in iptcare/accounts/tests).
     from django.test.utils import override_settings
@@ -187,14 +187,14 @@ def fast_password_hashing():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+def django_db_setup(django_db_setup, django_db_blocker):
     # Built once per run; each test then rolls back its own changes on top of it.
     with django_db_blocker.unblock():
         ensure_cast()
 
 
 @pytest.fixture
-def _cast_in_database(django_db_setup, django_db_blocker) -> Cast:  # type: ignore[no-untyped-def]
+def _cast_in_database(django_db_setup, django_db_blocker) -> Cast:
     # Read (and after a transactional test emptied the database, built again) before the
     # test's transaction begins, so that a rebuilt cast stays for the tests after this one.
     with django_db_blocker.unblock():

@@ -259,7 +259,7 @@ def open_course(
     if client is None:
         if therapist is None:
             raise ValueError("open_course needs a client or a therapist")
-        client = _new_client(therapist.clinic, therapists=[therapist])
+        client = _new_client(therapist.home_clinic, therapists=[therapist])
     if therapist is None:
         therapist = client.therapists.order_by("pk").first()
         if therapist is None:

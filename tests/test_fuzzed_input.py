@@ -82,9 +82,7 @@ def _due_now(cast: Cast) -> None:
     weekly_hours(cast.users["therapist"], [(day, 9, 17, "in_person") for day in range(7)])
     ahead = clinic_today(cast.clinic) + timedelta(days=4)
     booked = appointment(client, starts_at=local(cast.clinic, ahead, 10))
-    Appointment.objects.filter(pk=booked.pk).update(
-        starts_at=timezone.now() + timezone.timedelta(hours=20)
-    )
+    Appointment.objects.filter(pk=booked.pk).update(starts_at=timezone.now() + timedelta(hours=20))
 
 
 @pytest.mark.parametrize("junk", [SUPERSCRIPT_TWO, "１"])

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from datetime import timedelta
 from importlib import import_module
 from importlib.util import find_spec
+from types import ModuleType
 
 import pytest
 from django.conf import settings
@@ -87,7 +88,7 @@ FOUNDATION_KWARGS: dict[str, Callable[[Cast, str], object]] = {
 }
 
 
-def _app_modules() -> list[object]:
+def _app_modules() -> list[ModuleType]:
     modules = []
     for app in settings.INSTALLED_APPS:
         name = f"{app}.tests.permissions"
@@ -104,7 +105,7 @@ for module in _app_modules():
 
 
 @pytest.fixture(scope="module")
-def records(django_db_setup, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
+def records(django_db_setup, django_db_blocker) -> Iterator[None]:
     """One record of each kind the object URLs point at, for both targets. Built once for
     this module inside a transaction rolled back at its end; each test runs in a savepoint
     of its own within it."""

@@ -11,7 +11,7 @@ class MeOut(Schema):
 
 
 @router.get("/me", response=MeOut)
-def me(request):  # type: ignore[no-untyped-def]
+def me(request):
     user = request.auth
     return MeOut(
         email=user.email,

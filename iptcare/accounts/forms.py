@@ -25,7 +25,7 @@ class EmailLoginForm(AuthenticationForm):
 
 
 class ClinicPasswordResetForm(PasswordResetForm):
-    def get_users(self, email: str):  # type: ignore[no-untyped-def]
+    def get_users(self, email: str):
         # Invited people who have not yet set a password may reset too; inactive never.
         return User.objects.filter(email__iexact=email.strip(), is_active=True)
 
@@ -48,8 +48,8 @@ class StaffInviteForm(forms.Form):
     supervisor = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
 
     def __init__(self, *args: object, clinic_id: int, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["supervisor"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Django's form arguments pass through unchanged
+        self.fields["supervisor"].queryset = User.objects.filter(  # type: ignore[attr-defined]  # the form's fields are typed Field; this one is a choice field
             clinic_id=clinic_id, is_supervisor=True, is_active=True
         )
 
@@ -102,7 +102,7 @@ class TwoFactorResetForm(forms.Form):
     reason = forms.CharField(label="Why", max_length=200, min_length=5)
 
 
-def lockout_username(request, credentials: dict | None) -> str:  # type: ignore[no-untyped-def]
+def lockout_username(request, credentials: dict | None) -> str:
     """The email django-axes counts failures against, as the login form cleans it, so that
     "Name@Clinic.ca" and "name@clinic.ca" share one count."""
     source = credentials if credentials else getattr(request, "POST", {})

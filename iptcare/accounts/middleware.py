@@ -23,7 +23,7 @@ class StaffIdleTimeoutMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and user.is_clinic_staff:  # type: ignore[union-attr]
+        if user.is_authenticated and user.is_clinic_staff:
             now = int(time.time())
             last_seen = request.session.get(LAST_SEEN_KEY)
             if last_seen is not None and now - last_seen > settings.STAFF_IDLE_TIMEOUT_SECONDS:
@@ -34,7 +34,7 @@ class StaffIdleTimeoutMiddleware:
         return self.get_response(request)
 
 
-def two_factor_step_for(user) -> str | None:  # type: ignore[no-untyped-def]
+def two_factor_step_for(user) -> str | None:
     """The sign-in step this person still has to take (a URL name), or None."""
     if not (user.is_authenticated and user.is_clinic_staff):
         return None

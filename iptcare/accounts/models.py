@@ -1,10 +1,15 @@
 from __future__ import annotations
 
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from iptcare.clinic.models import Clinic
 
 
 class Role(models.TextChoices):
@@ -58,6 +63,24 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    if TYPE_CHECKING:
+        # Set on the signed-in user of each request by django-otp's OTPMiddleware.
+        def is_verified(self) -> bool: ...
+
+    # Every person the app serves (staff and clients) belongs to a clinic; only a Django
+    # superuser made at the command line may not, and no page is for them (403, not 500).
+    @property
+    def home_clinic(self) -> Clinic:
+        if self.clinic is None:
+            raise PermissionDenied("This account belongs to no clinic.")
+        return self.clinic
+
+    @property
+    def home_clinic_id(self) -> int:
+        if self.clinic_id is None:
+            raise PermissionDenied("This account belongs to no clinic.")
+        return self.clinic_id
 
     def get_full_name(self) -> str:
         return self.full_name

@@ -50,7 +50,7 @@ def invitation_create(*, actor: Actor, user: User) -> tuple[Invitation, str]:
     Invitation.objects.filter(user=user, accepted_at=None, revoked_at=None).update(revoked_at=now)
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
-        clinic=user.clinic,
+        clinic=user.home_clinic,
         user=user,
         token_hash=hash_token(token),
         created_by=actor.user,
@@ -291,7 +291,7 @@ def two_factor_turn_off(*, actor: Actor, user: User, reason: str) -> None:
     why. The person sets it up again at their next sign-in where the clinic requires it."""
     by_admin = actor.user is not None and actor.user.pk != user.pk
     if by_admin:
-        admin = actor.user
+        admin = actor.person
         if not (admin.is_clinic_admin and admin.clinic_id == user.clinic_id):
             raise TwoFactorError("Only an administrator of this clinic can reset it.")
         if len(reason.strip()) < 5:

@@ -24,6 +24,7 @@ from iptcare.accounts.forms import NewAuthenticatorCodeForm, SignInCodeForm
 from iptcare.accounts.services import InvitationError, TwoFactorError
 from iptcare.audit.services import actor_from_request
 from iptcare.core.access import staff_required
+from iptcare.core.http import AuthenticatedHttpRequest
 
 
 @never_cache
@@ -57,7 +58,7 @@ def _require_signed_in_fully(request: HttpRequest) -> None:
     """Changing two-step sign-in takes the second step first (the middleware sends people
     there; this holds even if a page were ever left open to them)."""
     user = request.user
-    if user.two_factor_enabled and not user.is_verified():  # type: ignore[union-attr]
+    if user.two_factor_enabled and not user.is_verified():  # type: ignore[union-attr]  # set on the user by django-otp's OTPMiddleware
         raise PermissionDenied
 
 
@@ -73,15 +74,15 @@ def _next_url(request: HttpRequest) -> str:
 
 @never_cache
 @staff_required
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The second step after the password, for staff who use two-step sign-in."""
     user = request.user
-    if not user.two_factor_enabled or user.is_verified():  # type: ignore[union-attr]
+    if not user.two_factor_enabled or user.is_verified():
         return redirect(_next_url(request))
     form = SignInCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            device = services.two_factor_check(user=user, code=form.cleaned_data["code"])  # type: ignore[arg-type]
+            device = services.two_factor_check(user=user, code=form.cleaned_data["code"])
         except TwoFactorError as problem:
             form.add_error(None, str(problem))  # one field: the message leads
         else:
@@ -101,16 +102,16 @@ def _qr_svg(config_url: str) -> str:
 
 @never_cache
 @staff_required
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Link an authenticator app: scan the code (or type the key), enter the first code,
     keep the backup codes."""
     user = request.user
-    if user.two_factor_enabled and not user.is_verified():  # type: ignore[union-attr]
+    if user.two_factor_enabled and not user.is_verified():
         # Replacing the authenticator takes the current one first.
         return redirect(
             f"{reverse('accounts:two_factor_verify')}?{urlencode({'next': request.path})}"
         )
-    device = services.two_factor_pending_device(user)  # type: ignore[arg-type]
+    device = services.two_factor_pending_device(user)
     form = NewAuthenticatorCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -135,28 +136,28 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             "qr_svg": _qr_svg(device.config_url),
             "key_groups": [key[i : i + 4] for i in range(0, len(key), 4)],
             "next": _next_url(request),
-            "replacing": user.two_factor_enabled,  # type: ignore[union-attr]
+            "replacing": user.two_factor_enabled,
         },
     )
 
 
 @never_cache
 @staff_required
-def two_factor(request: HttpRequest) -> HttpResponse:
+def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Your two-step sign-in: whether it is on, new backup codes, turning it off."""
     _require_signed_in_fully(request)
-    return render(request, "accounts/two_factor.html", {"clinic": request.user.clinic})  # type: ignore[union-attr]
+    return render(request, "accounts/two_factor.html", {"clinic": request.user.home_clinic})
 
 
 @login_required
 @require_POST
 @staff_required
-def two_factor_backup_codes(request: HttpRequest) -> HttpResponse:
+def two_factor_backup_codes(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_signed_in_fully(request)
     try:
         codes = services.two_factor_backup_codes_renew(
             actor=actor_from_request(request),
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
         )
     except TwoFactorError as problem:
         messages.error(request, str(problem))
@@ -171,12 +172,12 @@ def two_factor_backup_codes(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @staff_required
-def two_factor_off(request: HttpRequest) -> HttpResponse:
+def two_factor_off(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_signed_in_fully(request)
     try:
         services.two_factor_turn_off(
             actor=actor_from_request(request),
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             reason="",
         )
     except TwoFactorError as problem:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest
 
@@ -25,6 +26,13 @@ class Actor:
     ip: str | None = None
     request_id: str = ""
 
+    @property
+    def person(self) -> User:
+        """The signed-in person acting: what records an author (a note, a payment) needs."""
+        if self.user is None:
+            raise PermissionDenied("This needs a signed-in person.")
+        return self.user
+
     def as_role(self, role: str) -> Actor:
         return Actor(user=self.user, role=role, ip=self.ip, request_id=self.request_id)
 
@@ -32,7 +40,7 @@ class Actor:
 def actor_from_request(request: HttpRequest, role: str = "") -> Actor:
     user = request.user if request.user.is_authenticated else None
     return Actor(
-        user=user,  # type: ignore[arg-type]
+        user=user,
         role=role,
         ip=client_address(request),
         request_id=getattr(request, "request_id", ""),

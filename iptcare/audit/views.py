@@ -5,7 +5,7 @@ from datetime import UTC
 
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -13,6 +13,7 @@ from iptcare.audit.forms import AccessSearchForm
 from iptcare.audit.selectors import AccessQuery, access_entries_for
 from iptcare.audit.services import access_record, actor_from_request
 from iptcare.core.access import administrator_required
+from iptcare.core.http import AuthenticatedHttpRequest
 
 CSV_COLUMNS = [
     "time (UTC)",
@@ -38,9 +39,9 @@ def _query(request: HttpRequest) -> tuple[AccessSearchForm, AccessQuery | None]:
 
 
 @administrator_required
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, query = _query(request)
-    clinic = request.user.clinic  # type: ignore[union-attr]
+    clinic = request.user.home_clinic
     page = None
     if query is not None:
         entries = access_entries_for(clinic.pk, query, clinic.time_zone)
@@ -71,11 +72,11 @@ def _cell(value: object) -> str:
 
 
 @administrator_required
-def export_csv(request: HttpRequest) -> HttpResponse:
+def export_csv(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     form, query = _query(request)
     if query is None:
         return render(request, "audit/search.html", {"form": form, "page": None}, status=400)
-    clinic = request.user.clinic  # type: ignore[union-attr]
+    clinic = request.user.home_clinic
     with transaction.atomic():
         access_record(
             actor=actor_from_request(request, "administrator"),
@@ -87,7 +88,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     entries = access_entries_for(clinic.pk, query, clinic.time_zone)
     writer = csv.writer(_Echo())
 
-    def rows():  # type: ignore[no-untyped-def]
+    def rows():
         yield _BYTE_ORDER_MARK + writer.writerow(CSV_COLUMNS)
         for entry in entries.iterator(chunk_size=2000):
             yield writer.writerow(

@@ -28,7 +28,7 @@ class ClientOut(ClientSummaryOut):
 
 
 @router.get("", response=list[ClientSummaryOut])
-def list_clients(request, limit: int = 50, offset: int = Query(0, le=ID_MAX)):  # type: ignore[no-untyped-def]
+def list_clients(request, limit: int = 50, offset: int = Query(0, le=ID_MAX)):
     if not request.auth.is_clinic_staff:
         raise PermissionDenied
     limit = max(1, min(limit, 200))
@@ -42,7 +42,7 @@ def list_clients(request, limit: int = 50, offset: int = Query(0, le=ID_MAX)):  
 
 
 @router.get("/{int:client_id}", response=ClientOut)
-def get_client(request, client_id: int):  # type: ignore[no-untyped-def]
+def get_client(request, client_id: int):
     client = client_get_for(actor=actor_from_request(request), pk=client_id)
     return ClientOut(
         id=client.pk,

@@ -42,8 +42,8 @@ class ClientForm(LimitedModelForm):
         }
 
     def __init__(self, *args: object, clinic_id: int, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["therapists"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        self.fields["therapists"].queryset = User.objects.filter(  # type: ignore[attr-defined]  # the form's fields are typed Field; this one is a choice field
             clinic_id=clinic_id, is_therapist=True
         ).order_by("full_name")
         if self.instance.pk:

@@ -10,7 +10,7 @@ BREAK_GLASS_DURATION = timedelta(hours=1)
 
 
 class ClientQuerySet(models.QuerySet["Client"]):
-    def in_clinic(self, clinic_id: int | None) -> ClientQuerySet:
+    def in_clinic(self, clinic_id: int) -> ClientQuerySet:
         return self.filter(clinic_id=clinic_id)
 
 
@@ -72,7 +72,7 @@ class Client(models.Model):
     def first_name(self) -> str:
         return self.preferred_name or self.legal_name.split(" ")[0]
 
-    def age_on(self, day) -> int:  # type: ignore[no-untyped-def]
+    def age_on(self, day) -> int:
         years = day.year - self.date_of_birth.year
         if (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day):
             years -= 1

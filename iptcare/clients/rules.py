@@ -20,17 +20,17 @@ from iptcare.clients.models import BreakGlassAccess, Client
 from iptcare.clinic.models import TherapistProfile
 
 
-def _same_clinic(user, client: Client) -> bool:  # type: ignore[no-untyped-def]
+def _same_clinic(user, client: Client) -> bool:
     return bool(user.is_authenticated and user.is_active and user.clinic_id == client.clinic_id)
 
 
 @rules.predicate
-def is_own_record(user, client: Client) -> bool:  # type: ignore[no-untyped-def]
+def is_own_record(user, client: Client) -> bool:
     return _same_clinic(user, client) and client.user_id == user.pk
 
 
 @rules.predicate
-def is_assigned_therapist(user, client: Client) -> bool:  # type: ignore[no-untyped-def]
+def is_assigned_therapist(user, client: Client) -> bool:
     return (
         _same_clinic(user, client)
         and user.is_therapist
@@ -40,7 +40,7 @@ def is_assigned_therapist(user, client: Client) -> bool:  # type: ignore[no-unty
 
 
 @rules.predicate
-def supervises_a_therapist_of(user, client: Client) -> bool:  # type: ignore[no-untyped-def]
+def supervises_a_therapist_of(user, client: Client) -> bool:
     return (
         _same_clinic(user, client)
         and user.is_supervisor
@@ -51,12 +51,12 @@ def supervises_a_therapist_of(user, client: Client) -> bool:  # type: ignore[no-
 
 
 @rules.predicate
-def is_clinic_admin_of(user, client: Client) -> bool:  # type: ignore[no-untyped-def]
+def is_clinic_admin_of(user, client: Client) -> bool:
     return _same_clinic(user, client) and user.is_clinic_admin
 
 
 @rules.predicate
-def has_broken_the_glass(user, client: Client) -> bool:  # type: ignore[no-untyped-def]
+def has_broken_the_glass(user, client: Client) -> bool:
     return (
         is_clinic_admin_of(user, client)
         and BreakGlassAccess.objects.filter(
@@ -75,7 +75,7 @@ rules.add_perm("clients.view_own", is_own_record)
 rules.add_perm("clients.add_client", roles.is_clinic_admin)
 
 
-def acting_role(user, client: Client) -> str:  # type: ignore[no-untyped-def]
+def acting_role(user, client: Client) -> str:
     """The role that grants this access, for the audit log (most specific first)."""
     if is_own_record(user, client):
         return Role.CLIENT

@@ -13,7 +13,7 @@ from iptcare.clients.rules import acting_role
 
 def clients_visible_to(user: User) -> QuerySet[Client]:
     """Clients whose administrative record this staff member may list."""
-    base = Client.objects.filter(clinic_id=user.clinic_id)
+    base = Client.objects.filter(clinic_id=user.home_clinic_id)
     if user.is_clinic_admin:
         return base
     care = Q(pk__in=[])
@@ -33,7 +33,7 @@ def client_get_for(*, actor: Actor, pk: int, perm: str = "clients.view_record") 
     if user is None or not 0 < pk < 2**62:
         raise Http404
     client = (
-        Client.objects.filter(clinic_id=user.clinic_id, pk=pk)
+        Client.objects.filter(clinic_id=user.home_clinic_id, pk=pk)
         .select_related("clinic", "user")
         .prefetch_related("therapists__therapist_profile")
         .first()
@@ -49,9 +49,8 @@ def client_get_for(*, actor: Actor, pk: int, perm: str = "clients.view_record") 
 
 def own_record_for(*, actor: Actor) -> Client:
     """A client's own record, for the portal."""
-    user = actor.user
     client = (
-        Client.objects.filter(user=user, clinic_id=getattr(user, "clinic_id", None))
+        Client.objects.filter(user=actor.person, clinic_id=actor.person.home_clinic_id)
         .select_related("clinic")
         .prefetch_related("therapists__therapist_profile")
         .first()
@@ -65,7 +64,7 @@ def own_record_for(*, actor: Actor) -> Client:
 def caseload_for(user: User) -> QuerySet[Client]:
     """The therapist's own clients who are in intake or active care."""
     return (
-        Client.objects.filter(clinic_id=user.clinic_id, therapists=user)
+        Client.objects.filter(clinic_id=user.home_clinic_id, therapists=user)
         .exclude(status=Client.Status.DISCHARGED)
         .prefetch_related("therapists")
         .order_by("legal_name", "pk")

@@ -63,7 +63,7 @@ def client_create(
         chart_number=chart_number,
         legal_name=legal_name,
         date_of_birth=date_of_birth,
-        **fields,  # type: ignore[arg-type]
+        **fields,
     )
     client.therapists.set(therapists)
     access_record(actor=actor, action="create", client=client, target=client)
@@ -113,7 +113,7 @@ def break_glass(*, actor: Actor, client: Client, reason: str) -> BreakGlassAcces
     access = BreakGlassAccess.objects.create(
         clinic=client.clinic,
         client=client,
-        user=actor.user,
+        user=actor.person,
         reason=reason,
         created_at=now,
         expires_at=now + BREAK_GLASS_DURATION,

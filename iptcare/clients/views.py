@@ -16,6 +16,7 @@ from iptcare.clients.forms import BreakGlassForm, ClientForm
 from iptcare.clients.models import Client
 from iptcare.clients.selectors import client_get_for, clients_visible_to
 from iptcare.core.access import administrator_required, staff_required
+from iptcare.core.http import AuthenticatedHttpRequest
 from iptcare.core.parsing import parse_search
 from iptcare.portal.selectors import mood_log_for
 
@@ -30,8 +31,8 @@ def _client_for(request: HttpRequest, pk: int, perm: str = "clients.view_record"
 
 
 @staff_required
-def client_list(request: HttpRequest) -> HttpResponse:
-    clients = clients_visible_to(request.user).prefetch_related("therapists")  # type: ignore[arg-type]
+def client_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    clients = clients_visible_to(request.user).prefetch_related("therapists")
     query = parse_search(request.GET.get("q"))
     status = request.GET.get("status", "")
     if query:
@@ -51,15 +52,15 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 
 @administrator_required
-def client_create(request: HttpRequest) -> HttpResponse:
-    clinic_id = request.user.clinic_id  # type: ignore[union-attr]
+def client_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    clinic_id = request.user.home_clinic_id
     form = ClientForm(request.POST or None, clinic_id=clinic_id)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         therapists = data.pop("therapists")
         client = services.client_create(
             actor=actor_from_request(request, "administrator"),
-            clinic=request.user.clinic,  # type: ignore[union-attr]
+            clinic=request.user.home_clinic,
             therapists=therapists,
             **data,
         )
@@ -71,7 +72,7 @@ def client_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def client_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     client = _client_for(request, pk)
     user = request.user
     return render(
@@ -88,7 +89,7 @@ def client_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def client_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     client = _client_for(request, pk, "clients.change_record")
     form = ClientForm(request.POST or None, instance=client, clinic_id=client.clinic_id)
     if request.method == "POST" and form.is_valid():
@@ -109,7 +110,7 @@ def client_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def client_record(request: HttpRequest, pk: int) -> HttpResponse:
+def client_record(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The clinical record: the care team, or an administrator who broke the glass."""
     actor = actor_from_request(request)
     try:
@@ -126,7 +127,7 @@ def client_record(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def client_break_glass(request: HttpRequest, pk: int) -> HttpResponse:
+def client_break_glass(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     client = _client_for(request, pk, "clients.break_glass")
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -142,7 +143,7 @@ def client_break_glass(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def client_invite(request: HttpRequest, pk: int) -> HttpResponse:
+def client_invite(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     client = _client_for(request, pk, "clients.change_record")
     try:
         client_portal_invite(actor=actor_from_request(request, "administrator"), client=client)

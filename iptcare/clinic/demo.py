@@ -265,11 +265,13 @@ def demo_load() -> DemoReport:
                 supervisor=users[supervisor_email] if supervisor_email else None,
                 **details,
             )
-    for email, legal, preferred, pronouns, born, status, therapist, concerns in CLIENTS:
+    for login_email, legal, preferred, pronouns, born, status, therapist, concerns in CLIENTS:
         if Client.objects.filter(clinic=clinic, legal_name=legal, date_of_birth=born).exists():
             continue
         portal_user = (
-            _user(clinic, email, legal, report, is_client=True) if email is not None else None
+            _user(clinic, login_email, legal, report, is_client=True)
+            if login_email is not None
+            else None
         )
         client = client_create(
             actor=SYSTEM,
@@ -279,7 +281,7 @@ def demo_load() -> DemoReport:
             therapists=[users[therapist]] if therapist else [],
             preferred_name=preferred,
             pronouns=pronouns,
-            email=email or "",
+            email=login_email or "",
             phone="416-555-01" + f"{len(report.created) % 100:02d}",
             status=status,
             presenting_concerns=concerns,

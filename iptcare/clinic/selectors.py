@@ -35,7 +35,7 @@ def clinic_overview(clinic_id: int) -> dict[str, object]:
 
 def supervisees_of(user: User) -> QuerySet[User]:
     return (
-        User.objects.filter(clinic_id=user.clinic_id, therapist_profile__supervisor=user)
+        User.objects.filter(clinic_id=user.home_clinic_id, therapist_profile__supervisor=user)
         .select_related("therapist_profile")
         .prefetch_related("assigned_clients")
         .order_by("full_name")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -18,22 +18,23 @@ from iptcare.clinic import selectors, services
 from iptcare.clinic.forms import ClinicSettingsForm
 from iptcare.clinic.models import Clinic
 from iptcare.core.access import administrator_required
+from iptcare.core.http import AuthenticatedHttpRequest
 
 
 @administrator_required
-def staff_list(request: HttpRequest) -> HttpResponse:
-    staff = selectors.staff_of(request.user.clinic_id)  # type: ignore[union-attr]
+def staff_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    staff = selectors.staff_of(request.user.home_clinic_id)
     return render(request, "clinic/staff.html", {"staff": staff})
 
 
 @administrator_required
-def staff_invite_view(request: HttpRequest) -> HttpResponse:
-    form = StaffInviteForm(request.POST or None, clinic_id=request.user.clinic_id)  # type: ignore[union-attr]
+def staff_invite_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = StaffInviteForm(request.POST or None, clinic_id=request.user.home_clinic_id)
     if request.method == "POST" and form.is_valid():
         try:
             staff_invite(
                 actor=actor_from_request(request, "administrator"),
-                clinic=request.user.clinic,  # type: ignore[union-attr]
+                clinic=request.user.home_clinic,
                 **form.cleaned_data,
             )
         except InvitationError as exc:
@@ -49,11 +50,11 @@ def staff_invite_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @administrator_required
-def staff_two_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
+def staff_two_factor_reset(request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
     """A staff member lost their phone: remove their authenticator so they can link a new
     one at their next sign-in. The reason is recorded in the audit log."""
     person = get_object_or_404(
-        selectors.staff_of(request.user.clinic_id),  # type: ignore[union-attr]
+        selectors.staff_of(request.user.home_clinic_id),
         pk=user_id,
     )
     form = TwoFactorResetForm(request.POST)
@@ -78,8 +79,8 @@ def staff_two_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
 
 
 @administrator_required
-def clinic_settings(request: HttpRequest) -> HttpResponse:
-    clinic = Clinic.objects.get(pk=request.user.clinic_id)  # type: ignore[union-attr]
+def clinic_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
+    clinic = Clinic.objects.get(pk=request.user.home_clinic_id)
     form = ClinicSettingsForm(request.POST or None, instance=clinic)
     if request.method == "POST" and form.is_valid():
         services.clinic_update(

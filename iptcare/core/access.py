@@ -6,25 +6,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, Concatenate, ParamSpec
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
 from iptcare.accounts import rules as roles
 from iptcare.accounts.models import User
 
 P = ParamSpec("P")
-View = Callable[Concatenate[HttpRequest, P], HttpResponse]
+R = TypeVar("R", bound=HttpRequest)  # HttpRequest, or AuthenticatedHttpRequest behind a gate
+A = TypeVar("A", bound=HttpResponseBase)  # the view's answer: a page, a file, a stream
+View = Callable[Concatenate[R, P], A]
 
 
-def role_required(holds_role: Callable[[Any], bool]) -> Callable[[View[P]], View[P]]:
+def role_required(holds_role: Callable[[Any], bool]) -> Callable[[View[R, P, A]], View[R, P, A]]:
     """A view decorator: `holds_role(request.user)` must be true, else 403."""
 
-    def gate(view: View[P]) -> View[P]:
+    def gate(view: View[R, P, A]) -> View[R, P, A]:
         @wraps(view)
-        def gated(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        def gated(request: R, /, *args: P.args, **kwargs: P.kwargs) -> A:
             if not holds_role(request.user):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
@@ -34,19 +36,19 @@ def role_required(holds_role: Callable[[Any], bool]) -> Callable[[View[P]], View
     return gate
 
 
-def administrator_required(view: View[P]) -> View[P]:
+def administrator_required(view: View[R, P, A]) -> View[R, P, A]:
     return role_required(roles.is_clinic_admin)(view)
 
 
-def staff_required(view: View[P]) -> View[P]:
+def staff_required(view: View[R, P, A]) -> View[R, P, A]:
     return role_required(roles.is_clinic_staff)(view)
 
 
-def therapist_required(view: View[P]) -> View[P]:
+def therapist_required(view: View[R, P, A]) -> View[R, P, A]:
     return role_required(roles.is_therapist)(view)
 
 
-def client_required(view: View[P]) -> View[P]:
+def client_required(view: View[R, P, A]) -> View[R, P, A]:
     return role_required(roles.is_client)(view)
 
 

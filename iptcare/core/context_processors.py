@@ -8,7 +8,7 @@ from iptcare.accounts import rules as roles
 from iptcare.accounts.middleware import two_factor_step_for
 
 
-def _nav_for(user) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def _nav_for(user) -> list[tuple[str, str]]:
     items: list[tuple[str, str]] = []
     if not user.is_authenticated or two_factor_step_for(user) is not None:
         return items  # no way round the sign-in's second step
@@ -49,7 +49,7 @@ def clinic_context(request: HttpRequest) -> dict[str, object]:
     }
 
 
-def _nav(request: HttpRequest, user) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+def _nav(request: HttpRequest, user) -> list[dict[str, object]]:
     items = _nav_for(user)
     # The current page is the item whose address is the longest prefix of this one.
     matches = [url for _, url in items if request.path.startswith(url)]

@@ -17,7 +17,7 @@ stamps) are not written here: they are not for reading.
 from __future__ import annotations
 
 from datetime import date, datetime, time, tzinfo
-from typing import TypeVar, cast
+from typing import TypeVar
 
 # The same formats in Django's date syntax, for the format module.
 DAY = "j F Y"  # 4 August 2026
@@ -40,7 +40,7 @@ Moment = TypeVar("Moment", date, datetime, time)
 
 def _in_zone(value: Moment, zone: tzinfo | None) -> Moment:
     if isinstance(value, datetime) and value.tzinfo is not None and zone is not None:
-        return cast(Moment, value.astimezone(zone))
+        return value.astimezone(zone)
     return value
 
 
@@ -97,7 +97,7 @@ def month(value: date, zone: tzinfo | None = None) -> str:
 
 def clock(value: datetime | time, zone: tzinfo | None = None) -> str:
     """10:00 a.m."""
-    local = _in_zone(value, zone)
+    local = _in_zone(value, zone) if isinstance(value, datetime) else value
     return _the_clock(local)
 
 

@@ -224,7 +224,7 @@ STORIES = [
 RISK_NOTES = "Asked about thoughts of self-harm or suicide: none. Knows the 9-8-8 line."
 
 
-def _actor(demo, email: str) -> Actor:  # type: ignore[no-untyped-def]
+def _actor(demo, email: str) -> Actor:
     return Actor(user=demo.users[email], role="therapist", request_id="demo-loader")
 
 
@@ -239,7 +239,7 @@ def _techniques(number: int, phase_initial: bool) -> list[str]:
     return [str(t) for t in cycle[number % len(cycle)]]
 
 
-def _story_course(demo, story: Story, today: date) -> None:  # type: ignore[no-untyped-def]
+def _story_course(demo, story: Story, today: date) -> None:
     client = demo.clients[story.client]
     if Course.objects.filter(client=client).exists():
         return
@@ -329,7 +329,7 @@ def _story_course(demo, story: Story, today: date) -> None:  # type: ignore[no-u
     demo.report.created.append(f"course for {story.client}")
 
 
-def load_demo(demo) -> None:  # type: ignore[no-untyped-def]
+def load_demo(demo) -> None:
     if not ClinicCourseSettings.objects.filter(clinic=demo.clinic).exists():
         # The seed clinic offers Standard IPT in 16–20 sessions, usually 16; IPT-A 13–18.
         ClinicCourseSettings.objects.create(

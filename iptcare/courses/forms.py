@@ -27,8 +27,8 @@ class CourseOpenForm(LimitedForm):
     def __init__(
         self, *args: object, clients: list[tuple[int, str]], planned_help: str, **kwargs: object
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["client"].choices = clients  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        self.fields["client"].choices = clients  # type: ignore[attr-defined]  # the form's fields are typed Field; this one is a choice field
         self.fields["planned_sessions"].help_text = planned_help
 
 
@@ -112,7 +112,7 @@ class NoteForm(VersionedForm):
     )
 
     def __init__(self, *args: object, protocol: protocols.Protocol, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         scale = protocol.mood_scale
         mood = self.fields["mood_rating"]
         mood.widget.attrs.update(min=scale.low, max=scale.high, inputmode="numeric")

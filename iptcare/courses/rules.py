@@ -18,12 +18,12 @@ from iptcare.courses.models import Course, SessionNote
 
 
 @rules.predicate
-def can_view_client_clinical(user, course: Course) -> bool:  # type: ignore[no-untyped-def]
+def can_view_client_clinical(user, course: Course) -> bool:
     return bool(user.has_perm("clients.view_clinical", course.client))
 
 
 @rules.predicate
-def is_treating_therapist(user, course: Course) -> bool:  # type: ignore[no-untyped-def]
+def is_treating_therapist(user, course: Course) -> bool:
     return bool(
         user.is_authenticated
         and user.is_therapist

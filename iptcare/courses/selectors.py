@@ -43,10 +43,12 @@ def _visible_course(user: User | None, pk: int) -> tuple[Course, str]:
     """
     if user is None or not 0 < pk < 2**62:
         raise Http404
-    course = Course.objects.filter(clinic_id=user.clinic_id, pk=pk).select_related("client").first()
+    course = (
+        Course.objects.filter(clinic_id=user.home_clinic_id, pk=pk).select_related("client").first()
+    )
     if course is None or not user.has_perm("courses.view_course", course):
         raise Http404
-    course.clinic = user.clinic
+    course.clinic = user.home_clinic
     return course, acting_role(user, course.client)
 
 
@@ -214,8 +216,12 @@ def caseload_courses(client_ids: Iterable[int]) -> dict[int, CaseloadCourse]:
     return {
         client_id: CaseloadCourse(
             course=course,
-            position=position_for(course.protocol_spec, course.held, course.planned_sessions),
-            unsigned_notes=course.drafts,
+            position=position_for(
+                course.protocol_spec,
+                course.held,  # type: ignore[attr-defined]  # annotated by the query above
+                course.planned_sessions,
+            ),
+            unsigned_notes=course.drafts,  # type: ignore[attr-defined]  # annotated above
         )
         for client_id, course in _current_of_each_client(courses).items()
     }
@@ -340,7 +346,7 @@ def notes_awaiting_cosignature(supervisor: User) -> list[SessionNote]:
     co-signed they are not final (one query)."""
     return list(
         SessionNote.objects.filter(
-            clinic_id=supervisor.clinic_id,
+            clinic_id=supervisor.home_clinic_id,
             status=SessionNote.Status.AWAITING_COSIGNATURE,
             author__therapist_profile__supervisor=supervisor,
         )

@@ -220,7 +220,7 @@ def course_extend(
         from_sessions=locked.planned_sessions,
         to_sessions=to_sessions,
         reason=reason,
-        by=actor.user,
+        by=actor.person,
     )
     locked.planned_sessions = to_sessions
     locked.version = F("version") + 1
@@ -328,7 +328,10 @@ def _check_note_date(course: Course, day: date, number: int, note_pk: int | None
         )
     if day > clinic_today(course.clinic):
         raise CourseError("The session date is in the future.", "date")
-    earlier = course.notes.filter(number__lt=number).exclude(pk=note_pk).order_by("-date").first()
+    before = course.notes.filter(number__lt=number)
+    if note_pk is not None:
+        before = before.exclude(pk=note_pk)
+    earlier = before.order_by("-date").first()
     if earlier is not None and day < earlier.date:
         raise CourseError(
             f"The session date is before session {earlier.number} "
@@ -382,7 +385,7 @@ def note_open(
         attendance=attendance,
         agenda=items,
         homework_reviewed=(previous.homework_set if previous else ""),
-        author=actor.user,
+        author=actor.person,
     )
     _sync_status(locked)
     access_record(
@@ -406,7 +409,7 @@ def _apply_changes(note: SessionNote, course: Course, changes: Mapping[str, obje
                 f"Mood is rated {spec.mood_scale.label} in {spec.name}.", "mood_rating"
             )
     if "techniques" in changes:
-        techniques = list(changes["techniques"])  # type: ignore[call-overload]
+        techniques = list(changes["techniques"])  # type: ignore[call-overload]  # a list from the form
         if set(techniques) - set(SessionNote.Technique.values):
             raise CourseError("Choose techniques from the list.", "techniques")
     if "risk_check" in changes and changes["risk_check"] not in ("", *SessionNote.RiskCheck.values):
@@ -414,7 +417,7 @@ def _apply_changes(note: SessionNote, course: Course, changes: Mapping[str, obje
     if "attendance" in changes and changes["attendance"] not in SessionNote.Attendance.values:
         raise CourseError("Choose whether the client attended.", "attendance")
     if "date" in changes:
-        _check_note_date(course, changes["date"], note.number, note.pk)  # type: ignore[arg-type]
+        _check_note_date(course, changes["date"], note.number, note.pk)  # type: ignore[arg-type]  # a date from the form
     changed = [name for name, value in changes.items() if getattr(note, name) != value]
     for name in changed:
         setattr(note, name, changes[name])
@@ -438,7 +441,7 @@ def _lock_note(note: SessionNote, version: int) -> SessionNote:
 
 
 def _save_note(note: SessionNote, fields: list[str]) -> None:
-    note.version = F("version") + 1  # type: ignore[assignment]
+    note.version = F("version") + 1
     try:
         with transaction.atomic():
             note.save(update_fields=[*fields, "version", "updated_at"])
@@ -542,7 +545,7 @@ def note_cosign(*, actor: Actor, note: SessionNote) -> SessionNote:
     locked.status = SessionNote.Status.FINAL
     locked.cosigned_by = actor.user
     locked.cosigned_at = timezone.now()
-    locked.version = F("version") + 1  # type: ignore[assignment]
+    locked.version = F("version") + 1
     locked.save(update_fields=["status", "cosigned_by", "cosigned_at", "version", "updated_at"])
     locked.refresh_from_db()
     access_record(
@@ -567,7 +570,7 @@ def note_amend(*, actor: Actor, note: SessionNote, text: str) -> NoteAmendment:
     text = (text or "").strip()
     if len(text) < 5:
         raise CourseError("Write the amendment (at least 5 characters).", "text")
-    amendment = NoteAmendment.objects.create(note=locked, author=actor.user, text=text)
+    amendment = NoteAmendment.objects.create(note=locked, author=actor.person, text=text)
     access_record(
         actor=actor,
         action="amend",

@@ -4,6 +4,7 @@ service, render. Bad input comes back beside the field with nothing saved."""
 from __future__ import annotations
 
 import zoneinfo
+from datetime import datetime
 
 from django import forms
 from django.contrib import messages
@@ -18,6 +19,7 @@ from iptcare.audit.services import actor_from_request
 from iptcare.clients.selectors import caseload_for, client_get_for
 from iptcare.core import dates
 from iptcare.core.access import administrator_required, therapist_required
+from iptcare.core.http import AuthenticatedHttpRequest
 from iptcare.core.parsing import parse_id
 from iptcare.courses import protocols, selectors, services
 from iptcare.courses.forms import (
@@ -73,14 +75,14 @@ def _planned_help(clinic_id: int) -> str:
 
 
 @therapist_required
-def course_new(request: HttpRequest) -> HttpResponse:
+def course_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Start a course for one of the therapist's own clients."""
     user = request.user
     actor = actor_from_request(request)
-    caseload = list(caseload_for(user))  # type: ignore[arg-type]
+    caseload = list(caseload_for(user))
     choices = [(c.pk, f"{c.display_name} ({c.chart_number})") for c in caseload]
-    initial: dict[str, object] = {"start_date": selectors.clinic_today(user.clinic)}  # type: ignore[union-attr]
-    settings = selectors.clinic_course_settings(user.clinic_id)  # type: ignore[union-attr]
+    initial: dict[str, object] = {"start_date": selectors.clinic_today(user.home_clinic)}
+    settings = selectors.clinic_course_settings(user.home_clinic_id)
     wanted = request.GET.get("client", "")
     if wanted:
         wanted_id = parse_id(wanted)
@@ -94,7 +96,7 @@ def course_new(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         initial=initial,
         clients=choices,
-        planned_help=_planned_help(user.clinic_id),  # type: ignore[union-attr]
+        planned_help=_planned_help(user.home_clinic_id),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -109,7 +111,7 @@ def course_new(request: HttpRequest) -> HttpResponse:
                 actor=actor.as_role("therapist"),
                 client=client,
                 protocol=protocol.code,
-                therapist=user,  # type: ignore[arg-type]
+                therapist=user,
                 start_date=data["start_date"],
                 planned_sessions=planned,
                 frequency=data["frequency"],
@@ -127,7 +129,7 @@ def course_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def client_courses(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_courses(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     """A client's IPT courses (clinical: the care team, or after breaking the glass)."""
     actor = actor_from_request(request)
     visible = client_get_for(actor=actor, pk=client_id)
@@ -150,7 +152,7 @@ def client_courses(request: HttpRequest, client_id: int) -> HttpResponse:
 
 
 @login_required
-def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
+def course_detail(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     course = _course_for(request, course_id)
     overview = course_overview(course)
     notes = list(selectors.notes_of_course(course))
@@ -172,7 +174,7 @@ def course_detail(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @login_required
-def course_extend(request: HttpRequest, course_id: int) -> HttpResponse:
+def course_extend(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     course = _course_for(request, course_id, change=True)
     initial = {"version": course.version, "to_sessions": (course.planned_sessions or 0) + 2}
     form = CourseExtendForm(request.POST or None, initial=initial)
@@ -201,7 +203,7 @@ def course_extend(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @login_required
-def course_end(request: HttpRequest, course_id: int) -> HttpResponse:
+def course_end(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     course = _course_for(request, course_id, change=True)
     form = CourseEndForm(
         request.POST or None,
@@ -233,7 +235,7 @@ def course_end(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @login_required
-def note_new(request: HttpRequest, course_id: int) -> HttpResponse:
+def note_new(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     course = _course_for(request, course_id, change=True)
     header = course_header_for(course)
     form = NoteOpenForm(
@@ -300,7 +302,7 @@ def _note_for(request: HttpRequest, course: Course, note_id: int) -> SessionNote
 
 
 @login_required
-def note_detail(request: HttpRequest, course_id: int, note_id: int) -> HttpResponse:
+def note_detail(request: AuthenticatedHttpRequest, course_id: int, note_id: int) -> HttpResponse:
     """The note: an autosaving form while it is a draft, the signed text afterwards."""
     course = _course_for(request, course_id, change=request.method == "POST")
     note = _note_for(request, course, note_id)
@@ -326,15 +328,15 @@ def note_detail(request: HttpRequest, course_id: int, note_id: int) -> HttpRespo
     return _note_page(request, course, note, form)
 
 
-def _clock(request: HttpRequest, when: object) -> str:
+def _clock(request: HttpRequest, when: datetime) -> str:
     clinic = getattr(request.user, "clinic", None)
     zone = zoneinfo.ZoneInfo(clinic.time_zone) if clinic else timezone.get_current_timezone()
-    return dates.clock(when, zone)  # type: ignore[arg-type]
+    return dates.clock(when, zone)
 
 
 @login_required
 @require_POST
-def note_autosave(request: HttpRequest, course_id: int, note_id: int) -> HttpResponse:
+def note_autosave(request: AuthenticatedHttpRequest, course_id: int, note_id: int) -> HttpResponse:
     """htmx autosave of a draft: a small status line, and the new version for the form."""
     course = _course_for(request, course_id, change=True)
     note = _note_for(request, course, note_id)
@@ -365,7 +367,7 @@ def note_autosave(request: HttpRequest, course_id: int, note_id: int) -> HttpRes
 
 @login_required
 @require_POST
-def note_sign(request: HttpRequest, course_id: int, note_id: int) -> HttpResponse:
+def note_sign(request: AuthenticatedHttpRequest, course_id: int, note_id: int) -> HttpResponse:
     course = _course_for(request, course_id, change=True)
     note = _note_for(request, course, note_id)
     form = NoteForm(request.POST, protocol=course.protocol_spec)
@@ -393,7 +395,7 @@ def note_sign(request: HttpRequest, course_id: int, note_id: int) -> HttpRespons
 
 @login_required
 @require_POST
-def note_amend(request: HttpRequest, course_id: int, note_id: int) -> HttpResponse:
+def note_amend(request: AuthenticatedHttpRequest, course_id: int, note_id: int) -> HttpResponse:
     course = _course_for(request, course_id, change=True)
     note = _note_for(request, course, note_id)
     form = AmendmentForm(request.POST)
@@ -415,7 +417,7 @@ def note_amend(request: HttpRequest, course_id: int, note_id: int) -> HttpRespon
 
 @login_required
 @require_POST
-def note_cosign(request: HttpRequest, course_id: int, note_id: int) -> HttpResponse:
+def note_cosign(request: AuthenticatedHttpRequest, course_id: int, note_id: int) -> HttpResponse:
     course = _course_for(request, course_id)
     note = _note_for(request, course, note_id)
     if not request.user.has_perm("courses.cosign_note", note):
@@ -433,10 +435,10 @@ def note_cosign(request: HttpRequest, course_id: int, note_id: int) -> HttpRespo
 
 
 @administrator_required
-def course_settings(request: HttpRequest) -> HttpResponse:
+def course_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The clinic's planned lengths and IPT-A ages, within the protocols' rules."""
     user = request.user
-    settings = selectors.clinic_course_settings(user.clinic_id)  # type: ignore[union-attr]
+    settings = selectors.clinic_course_settings(user.home_clinic_id)
     form = CourseSettingsForm(
         request.POST or None, initial=CourseSettingsForm.initial_from(settings)
     )
@@ -444,7 +446,7 @@ def course_settings(request: HttpRequest) -> HttpResponse:
         try:
             services.course_settings_update(
                 actor=actor_from_request(request, "administrator"),
-                clinic_id=user.clinic_id,  # type: ignore[union-attr]
+                clinic_id=user.home_clinic_id,
                 **form.cleaned_data,
             )
         except CourseError as exc:

@@ -78,14 +78,14 @@ class FormulationOut(Schema):
 @router.get(
     "/courses/{int:course_id}/inventory", response=list[PersonOut], url_name="inventory_get"
 )
-def inventory(request, course_id: int):  # type: ignore[no-untyped-def]
+def inventory(request, course_id: int):
     """The significant people of the client's interpersonal inventory."""
     course = course_get_for(actor=actor_from_request(request), pk=course_id)
     return list(selectors.inventory_people(course).order_by("ring", "name", "pk"))
 
 
 @router.get("/courses/{int:course_id}/timeline", response=TimelineOut, url_name="timeline_get")
-def timeline(request, course_id: int):  # type: ignore[no-untyped-def]
+def timeline(request, course_id: int):
     """Life events (with the people involved) and episodes of distress."""
     course = course_get_for(actor=actor_from_request(request), pk=course_id)
     episodes = selectors.episodes(course)
@@ -119,7 +119,7 @@ def timeline(request, course_id: int):  # type: ignore[no-untyped-def]
 @router.get(
     "/courses/{int:course_id}/formulation", response=FormulationOut, url_name="formulation_get"
 )
-def formulation(request, course_id: int):  # type: ignore[no-untyped-def]
+def formulation(request, course_id: int):
     """The chosen focus areas (at most two) and the formulation with its treatment contract."""
     course = course_get_for(actor=actor_from_request(request), pk=course_id)
     written = selectors.formulation_for(course)

@@ -65,7 +65,7 @@ class VersionedForm(LimitedModelForm):
             self.initial["version"] = self.instance.version
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         version_errors_to_the_form(self)
         return data
 

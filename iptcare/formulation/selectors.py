@@ -43,7 +43,9 @@ if TYPE_CHECKING:
     from iptcare.clinic.models import Clinic
     from iptcare.courses.models import Course
 
-WORKSPACE_MODELS = {
+# One concrete model per focus area; typed so that generic code gets a concrete class.
+WorkspaceModel = type[GriefWork | RoleDisputeWork | RoleTransitionWork | DeficitsWork]
+WORKSPACE_MODELS: dict[FocusArea, WorkspaceModel] = {
     FocusArea.GRIEF: GriefWork,
     FocusArea.ROLE_DISPUTE: RoleDisputeWork,
     FocusArea.ROLE_TRANSITION: RoleTransitionWork,
@@ -231,8 +233,7 @@ def formulation_for(course: Course) -> Formulation | None:
 
 
 def workspace_for(course: Course, area: FocusArea) -> object | None:
-    model = WORKSPACE_MODELS[area]
-    return model.objects.filter(course=course).first()  # type: ignore[attr-defined]
+    return WORKSPACE_MODELS[area]._default_manager.filter(course=course).first()
 
 
 def analyses(course: Course) -> QuerySet[CommunicationAnalysis]:

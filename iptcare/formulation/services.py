@@ -155,7 +155,7 @@ def _validate(record: models.Model, *, exclude: Iterable[str] = ()) -> None:
 
 
 def _lock(model: type[Record], pk: int) -> Record:
-    return model.objects.select_for_update().get(pk=pk)  # type: ignore[attr-defined, no-any-return]
+    return model._default_manager.select_for_update().get(pk=pk)
 
 
 def _changed(record: models.Model, fields: Mapping[str, Any]) -> list[str]:
@@ -181,14 +181,14 @@ def _save_edit(
         raise StaleVersionError
     changed = _changed(locked, fields)
     if not changed:
-        return locked  # type: ignore[no-any-return]
+        return locked
     _validate(locked)
     if check is not None:
         check(locked)
     locked.version += 1
     locked.save()
     _audit(actor, "update", record.course, locked, "changed: " + ", ".join(changed))
-    return locked  # type: ignore[no-any-return]
+    return locked
 
 
 def _create(
@@ -206,7 +206,7 @@ def _create(
         check(record)
     record.save()
     _audit(actor, "create", course, record, detail)
-    return record  # type: ignore[no-any-return]
+    return record
 
 
 def _save_course_record(
@@ -220,7 +220,7 @@ def _save_course_record(
     """Create or update a record a course has one of (formulation, workspace, termination)."""
     # Lock the course row so two tabs cannot each create the course's one record.
     Course.objects.select_for_update().filter(pk=course.pk).first()
-    existing: Any = model.objects.filter(course=course).first()  # type: ignore[attr-defined]
+    existing: Any = model._default_manager.filter(course=course).first()
     if existing is not None:
         return _save_edit(actor, model, existing, version, fields, check=check)
     if version not in (None, 0):
@@ -247,7 +247,7 @@ def _set_archived(
         locked.save(update_fields=["archived_at", *also, "version", "updated_at"])
         action = "archive" if archived else "restore"
         _audit(actor, action, record.course, locked, detail)
-    return locked  # type: ignore[no-any-return]
+    return locked
 
 
 def _check_session(course: Course, number: int | None, field: str) -> None:
@@ -332,7 +332,7 @@ def snapshot_take(
         course=course,
         kind=kind,
         taken_on=taken_on,
-        taken_by=actor.user,
+        taken_by=actor.person,
         people=[p.as_snapshot() for p in people],
     )
     _audit(actor, "create", course, snapshot, f"{kind}: {len(snapshot.people)} people")
@@ -630,7 +630,7 @@ def dispute_stage_change(
             f"The dispute is already at {work.get_stage_display().lower()}.", field="stage"
         )
     change = DisputeStageChange.objects.create(
-        work=work, stage=stage, changed_on=changed_on, note=note, by=actor.user
+        work=work, stage=stage, changed_on=changed_on, note=note, by=actor.person
     )
     work.stage = stage
     work.version += 1
@@ -643,7 +643,7 @@ def dispute_stage_change(
 
 
 def _clean_turns(turns: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
-    cleaned = []
+    cleaned: list[dict[str, str]] = []
     for turn in turns:
         _check_fields(turn, TURN_FIELDS)
         row = {name: str(turn.get(name, "") or "").strip() for name in TURN_FIELDS}

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from iptcare.audit.services import Actor, actor_from_request
 from iptcare.clients.rules import acting_role
 from iptcare.core.access import client_required
+from iptcare.core.http import AuthenticatedHttpRequest
 from iptcare.core.parsing import parse_id
 from iptcare.courses.models import Course
 from iptcare.courses.protocols import Phase
@@ -217,7 +218,7 @@ def _circle_people(people: list[InventoryPerson]) -> list[charts.CirclePerson]:
 
 
 @login_required
-def inventory(request: HttpRequest, course_id: int) -> HttpResponse:
+def inventory(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     course = _course(request, course_id)
     people = list(selectors.inventory_people(course))
     archived = list(selectors.inventory_people(course, archived=True))
@@ -237,7 +238,7 @@ def inventory(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @login_required
-def person_create(request: HttpRequest, course_id: int) -> HttpResponse:
+def person_create(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     course = _course(request, course_id, change=True)
     form = forms.PersonForm(request.POST or None)
     person = _created(request, course, form, services.person_create)
@@ -248,7 +249,7 @@ def person_create(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @login_required
-def person_edit(request: HttpRequest, course_id: int, person_id: int) -> HttpResponse:
+def person_edit(request: AuthenticatedHttpRequest, course_id: int, person_id: int) -> HttpResponse:
     course = _course(request, course_id)
     can_change = _writes_allowed(request, course)
     person = _one(InventoryPerson, course, person_id)
@@ -270,7 +271,9 @@ def person_edit(request: HttpRequest, course_id: int, person_id: int) -> HttpRes
 
 @login_required
 @require_POST
-def person_archive(request: HttpRequest, course_id: int, person_id: int) -> HttpResponse:
+def person_archive(
+    request: AuthenticatedHttpRequest, course_id: int, person_id: int
+) -> HttpResponse:
     course = _course(request, course_id, change=True)
     person = _one(InventoryPerson, course, person_id)
     actor = _actor(request, course)
@@ -287,7 +290,7 @@ def person_archive(request: HttpRequest, course_id: int, person_id: int) -> Http
 
 @login_required
 @require_POST
-def snapshot_take(request: HttpRequest, course_id: int) -> HttpResponse:
+def snapshot_take(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     course = _course(request, course_id, change=True)
     form = forms.SnapshotForm(request.POST)
     if form.is_valid():
@@ -309,7 +312,7 @@ def snapshot_take(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @login_required
-def inventory_compare(request: HttpRequest, course_id: int) -> HttpResponse:
+def inventory_compare(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     course = _course(request, course_id)
     latest = selectors.latest_snapshots(course)
     before = latest.get(InventorySnapshot.Kind.INITIAL)
@@ -332,7 +335,7 @@ def inventory_compare(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @login_required
-def timeline(request: HttpRequest, course_id: int) -> HttpResponse:
+def timeline(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     course = _course(request, course_id)
     events = selectors.timeline_events(course)
     episodes = selectors.episodes(course)
@@ -370,7 +373,7 @@ def _event_fields(form: forms.EventForm) -> dict[str, Any]:
 
 
 @login_required
-def event_create(request: HttpRequest, course_id: int) -> HttpResponse:
+def event_create(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     course = _course(request, course_id, change=True)
     form = forms.EventForm(request.POST or None, course=course)
     if _created(request, course, form, services.event_create, fields=_event_fields):
@@ -380,7 +383,7 @@ def event_create(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @login_required
-def event_edit(request: HttpRequest, course_id: int, event_id: int) -> HttpResponse:
+def event_edit(request: AuthenticatedHttpRequest, course_id: int, event_id: int) -> HttpResponse:
     course = _course(request, course_id)
     can_change = _writes_allowed(request, course)
     event = _one(LifeEvent, course, event_id)
@@ -401,7 +404,7 @@ def event_edit(request: HttpRequest, course_id: int, event_id: int) -> HttpRespo
 
 @login_required
 @require_POST
-def event_archive(request: HttpRequest, course_id: int, event_id: int) -> HttpResponse:
+def event_archive(request: AuthenticatedHttpRequest, course_id: int, event_id: int) -> HttpResponse:
     course = _course(request, course_id, change=True)
     event = _one(LifeEvent, course, event_id)
     if request.POST.get("restore"):
@@ -416,7 +419,7 @@ def event_archive(request: HttpRequest, course_id: int, event_id: int) -> HttpRe
 
 
 @login_required
-def episode_create(request: HttpRequest, course_id: int) -> HttpResponse:
+def episode_create(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     course = _course(request, course_id, change=True)
     form = forms.EpisodeForm(request.POST or None)
     if _created(request, course, form, services.episode_create):
@@ -426,7 +429,9 @@ def episode_create(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @login_required
-def episode_edit(request: HttpRequest, course_id: int, episode_id: int) -> HttpResponse:
+def episode_edit(
+    request: AuthenticatedHttpRequest, course_id: int, episode_id: int
+) -> HttpResponse:
     course = _course(request, course_id)
     can_change = _writes_allowed(request, course)
     episode = _one(Episode, course, episode_id)
@@ -447,7 +452,9 @@ def episode_edit(request: HttpRequest, course_id: int, episode_id: int) -> HttpR
 
 @login_required
 @require_POST
-def episode_archive(request: HttpRequest, course_id: int, episode_id: int) -> HttpResponse:
+def episode_archive(
+    request: AuthenticatedHttpRequest, course_id: int, episode_id: int
+) -> HttpResponse:
     course = _course(request, course_id, change=True)
     episode = _one(Episode, course, episode_id)
     if request.POST.get("restore"):
@@ -465,7 +472,7 @@ def episode_archive(request: HttpRequest, course_id: int, episode_id: int) -> Ht
 
 
 @login_required
-def formulation(request: HttpRequest, course_id: int) -> HttpResponse:
+def formulation(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     course = _course(request, course_id)
     position = course_position(course)
     chosen = selectors.focus_areas(course)
@@ -490,7 +497,7 @@ def formulation(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @login_required
-def formulation_edit(request: HttpRequest, course_id: int) -> HttpResponse:
+def formulation_edit(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     course = _course(request, course_id)
     can_change = _writes_allowed(request, course)
     existing = selectors.formulation_for(course)
@@ -520,7 +527,7 @@ def _choice_fields(form: forms.FocusAreaForm) -> dict[str, Any]:
 
 
 @login_required
-def focus_area_create(request: HttpRequest, course_id: int) -> HttpResponse:
+def focus_area_create(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     course = _course(request, course_id, change=True)
     form = forms.FocusAreaForm(
         request.POST or None, course=course, initial={"area": request.GET.get("area", "")}
@@ -532,7 +539,9 @@ def focus_area_create(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @login_required
-def focus_area_edit(request: HttpRequest, course_id: int, focus_id: int) -> HttpResponse:
+def focus_area_edit(
+    request: AuthenticatedHttpRequest, course_id: int, focus_id: int
+) -> HttpResponse:
     course = _course(request, course_id)
     can_change = _writes_allowed(request, course)
     choice = _one(FocusAreaChoice, course, focus_id)
@@ -556,7 +565,9 @@ def focus_area_edit(request: HttpRequest, course_id: int, focus_id: int) -> Http
 
 @login_required
 @require_POST
-def focus_area_remove(request: HttpRequest, course_id: int, focus_id: int) -> HttpResponse:
+def focus_area_remove(
+    request: AuthenticatedHttpRequest, course_id: int, focus_id: int
+) -> HttpResponse:
     course = _course(request, course_id, change=True)
     choice = _one(FocusAreaChoice, course, focus_id)
     services.focus_area_remove(actor=_actor(request, course), choice=choice)
@@ -568,7 +579,7 @@ def focus_area_remove(request: HttpRequest, course_id: int, focus_id: int) -> Ht
 
 
 @login_required
-def focus(request: HttpRequest, course_id: int) -> HttpResponse:
+def focus(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     """The course's focus-area work in one place: workspaces, analyses, role-plays, homework."""
     course = _course(request, course_id)
     chosen = {c.area for c in selectors.focus_areas(course)}
@@ -636,28 +647,28 @@ def _workspace(request: HttpRequest, course_id: int, area: FocusArea) -> HttpRes
 
 
 @login_required
-def grief(request: HttpRequest, course_id: int) -> HttpResponse:
+def grief(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     return _workspace(request, course_id, FocusArea.GRIEF)
 
 
 @login_required
-def role_dispute(request: HttpRequest, course_id: int) -> HttpResponse:
+def role_dispute(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     return _workspace(request, course_id, FocusArea.ROLE_DISPUTE)
 
 
 @login_required
-def role_transition(request: HttpRequest, course_id: int) -> HttpResponse:
+def role_transition(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     return _workspace(request, course_id, FocusArea.ROLE_TRANSITION)
 
 
 @login_required
-def deficits(request: HttpRequest, course_id: int) -> HttpResponse:
+def deficits(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     return _workspace(request, course_id, FocusArea.INTERPERSONAL_DEFICITS)
 
 
 @login_required
 @require_POST
-def dispute_stage(request: HttpRequest, course_id: int) -> HttpResponse:
+def dispute_stage(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     course = _course(request, course_id, change=True)
     form = forms.StageForm(request.POST)
     if not form.is_valid():
@@ -682,7 +693,7 @@ def _turns(formset: Any) -> list[dict[str, str]]:
 
 
 @login_required
-def analysis_create(request: HttpRequest, course_id: int) -> HttpResponse:
+def analysis_create(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     course = _course(request, course_id, change=True)
     form = forms.AnalysisForm(
         request.POST or None, course=course, initial={"session_number": _default_session(course)}
@@ -711,7 +722,7 @@ def analysis_create(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @login_required
-def analysis(request: HttpRequest, course_id: int, analysis_id: int) -> HttpResponse:
+def analysis(request: AuthenticatedHttpRequest, course_id: int, analysis_id: int) -> HttpResponse:
     course = _course(request, course_id)
     can_change = _writes_allowed(request, course)
     record = _one(CommunicationAnalysis, course, analysis_id)
@@ -746,7 +757,9 @@ def analysis(request: HttpRequest, course_id: int, analysis_id: int) -> HttpResp
 
 @login_required
 @require_POST
-def analysis_roleplay(request: HttpRequest, course_id: int, analysis_id: int) -> HttpResponse:
+def analysis_roleplay(
+    request: AuthenticatedHttpRequest, course_id: int, analysis_id: int
+) -> HttpResponse:
     course = _course(request, course_id, change=True)
     record = _one(CommunicationAnalysis, course, analysis_id)
     roleplay = services.analysis_to_roleplay(
@@ -760,7 +773,7 @@ def analysis_roleplay(request: HttpRequest, course_id: int, analysis_id: int) ->
 
 
 @login_required
-def roleplay_create(request: HttpRequest, course_id: int) -> HttpResponse:
+def roleplay_create(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     course = _course(request, course_id, change=True)
     form = forms.RolePlayForm(
         request.POST or None, initial={"session_number": _default_session(course)}
@@ -775,7 +788,7 @@ def roleplay_create(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @login_required
-def roleplay(request: HttpRequest, course_id: int, roleplay_id: int) -> HttpResponse:
+def roleplay(request: AuthenticatedHttpRequest, course_id: int, roleplay_id: int) -> HttpResponse:
     course = _course(request, course_id)
     can_change = _writes_allowed(request, course)
     record = _one(RolePlay, course, roleplay_id)
@@ -795,7 +808,7 @@ def roleplay(request: HttpRequest, course_id: int, roleplay_id: int) -> HttpResp
 
 
 @login_required
-def homework(request: HttpRequest, course_id: int) -> HttpResponse:
+def homework(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     course = _course(request, course_id)
     return _page(
         request,
@@ -807,7 +820,7 @@ def homework(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @login_required
-def homework_create(request: HttpRequest, course_id: int) -> HttpResponse:
+def homework_create(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     course = _course(request, course_id, change=True)
     form = forms.HomeworkForm(
         request.POST or None, initial={"set_at_session": _default_session(course)}
@@ -821,7 +834,9 @@ def homework_create(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @login_required
-def homework_edit(request: HttpRequest, course_id: int, homework_id: int) -> HttpResponse:
+def homework_edit(
+    request: AuthenticatedHttpRequest, course_id: int, homework_id: int
+) -> HttpResponse:
     course = _course(request, course_id)
     can_change = _writes_allowed(request, course)
     task = _one(HomeworkTask, course, homework_id)
@@ -845,7 +860,7 @@ def homework_edit(request: HttpRequest, course_id: int, homework_id: int) -> Htt
 
 
 @login_required
-def termination(request: HttpRequest, course_id: int) -> HttpResponse:
+def termination(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     course = _course(request, course_id)
     can_change = _writes_allowed(request, course)
     record = selectors.termination_for(course)
@@ -875,7 +890,7 @@ def termination(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @client_required
-def portal_homework(request: HttpRequest) -> HttpResponse:
+def portal_homework(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The client's own tasks and their practice log, with a form to report on each.
 
     Not routed here: the portal app includes it under its own URL (it needs no course id).

@@ -58,7 +58,7 @@ class CaseloadRow:
         return getattr(self.next_appointment, "starts_at", None)
 
 
-def _key(sort: str):  # type: ignore[no-untyped-def]
+def _key(sort: str):
     far = datetime.max.replace(tzinfo=None)
 
     def name(row: CaseloadRow) -> tuple[str, int]:
@@ -117,7 +117,7 @@ def caseload_rows(
     return rows
 
 
-def active_caseload(user) -> QuerySet[Client]:  # type: ignore[no-untyped-def]
+def active_caseload(user) -> QuerySet[Client]:
     """The therapist's clients in active care, with what a caseload row shows of them."""
     return (
         Client.objects.filter(
@@ -128,7 +128,7 @@ def active_caseload(user) -> QuerySet[Client]:  # type: ignore[no-untyped-def]
     )
 
 
-def supervisees_clients(user) -> QuerySet[Client]:  # type: ignore[no-untyped-def]
+def supervisees_clients(user) -> QuerySet[Client]:
     return (
         Client.objects.filter(
             clinic_id=user.clinic_id,

@@ -3,7 +3,9 @@ turned into a client), and Jordan Lee's self-reflection. Loading twice changes n
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
+from typing import Any
 
 from django.utils import timezone
 
@@ -148,11 +150,13 @@ JORDAN_REFLECTION = dict(
 )
 
 
-def _submit(context: DemoContext, name: str, email: str, days_ago: int, fields: dict[str, object]):  # type: ignore[no-untyped-def]
-    data = BASE | fields
+def _submit(
+    context: DemoContext, name: str, email: str, days_ago: int, fields: Mapping[str, Any]
+) -> IntakeRequest:
+    data: dict[str, Any] = {**BASE, **fields}  # the public form's fields, as it sends them
     request = services.intake_submit(
         clinic=context.clinic, ip=None, full_name=name, email=email, **data
-    )  # type: ignore[arg-type]
+    )
     received = timezone.now() - timedelta(days=days_ago, hours=3)
     IntakeRequest.objects.filter(pk=request.pk).update(created_at=received)
     IntakeEvent.objects.filter(request=request).update(at=received)
@@ -182,9 +186,9 @@ def load_demo(context: DemoContext) -> None:
                 actor=actor, request=request, to_status=status, note=note
             )
         context.report.created.append(f"intake request {name}")
-    name, email, days_ago, fields = CONVERTED
+    name, email, days_ago, converted = CONVERTED
     if not IntakeRequest.objects.filter(clinic=clinic, email=email).exists():
-        request = _submit(context, name, email, days_ago, fields)
+        request = _submit(context, name, email, days_ago, converted)
         services.intake_status_change(actor=actor, request=request, to_status="contacted")
         request = services.intake_status_change(
             actor=actor,
@@ -211,6 +215,6 @@ def load_demo(context: DemoContext) -> None:
             actor=Actor(user=jordan.user, role="client", request_id="demo-loader"),
             client=jordan,
             finished=True,
-            **JORDAN_REFLECTION,  # type: ignore[arg-type]
+            **JORDAN_REFLECTION,  # type: ignore[arg-type]  # the portal form's answers, as it sends them
         )
         context.report.created.append("self-reflection of Jordan Lee")

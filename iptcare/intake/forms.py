@@ -144,8 +144,8 @@ class StatusForm(LimitedForm):
     )
 
     def __init__(self, *args: object, allowed: list[tuple[str, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["to_status"].choices = allowed  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = allowed  # type: ignore[attr-defined]  # the form's fields are typed Field; this one is a choice field
 
 
 class NoteForm(LimitedForm):
@@ -169,13 +169,13 @@ class ConvertForm(LimitedForm):
     )
 
     def __init__(self, *args: object, clinic_id: int, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["therapists"].queryset = (  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        self.fields["therapists"].queryset = (  # type: ignore[attr-defined]  # the form's fields are typed Field; this one is a choice field
             User.objects.filter(clinic_id=clinic_id, is_therapist=True, is_active=True)
             .select_related("therapist_profile")
             .order_by("full_name")
         )
-        self.fields["therapists"].label_from_instance = _therapist_label  # type: ignore[attr-defined]
+        self.fields["therapists"].label_from_instance = _therapist_label  # type: ignore[attr-defined]  # the form's fields are typed Field; this one is a choice field
 
     def clean_date_of_birth(self) -> date:
         born = self.cleaned_data["date_of_birth"]
@@ -236,7 +236,7 @@ class PublicSiteForm(LimitedModelForm):
         } | {"primary_colour": forms.TextInput(attrs={"pattern": "#[0-9a-fA-F]{6}"})}
 
     def __init__(self, *args: object, fourth_label: str, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.fields["focus_fourth"].label = fourth_label
 
     def clean_host(self) -> str:
@@ -306,7 +306,7 @@ class ReflectionForm(LimitedForm):
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         for code, label in content.IMPACT_SPHERES:
             self.fields[f"impact_{code}"] = forms.TypedChoiceField(
                 label=label,

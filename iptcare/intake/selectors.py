@@ -107,7 +107,7 @@ def intake_request_get_for(*, actor: Actor, pk: int) -> IntakeRequest:
     if user is None or not user.is_clinic_admin or not 0 < pk < 2**62:
         raise Http404
     request = (
-        IntakeRequest.objects.filter(clinic_id=user.clinic_id, pk=pk)
+        IntakeRequest.objects.filter(clinic_id=user.home_clinic_id, pk=pk)
         .select_related("client", "clinic")
         .prefetch_related("events__by")
         .first()

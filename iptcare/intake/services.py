@@ -61,7 +61,7 @@ class LogoError(ValueError):
 def sender_hash(ip: str | None) -> str:
     if not ip:
         return ""
-    return hmac.new(settings.SECRET_KEY.encode(), ip.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(str(settings.SECRET_KEY).encode(), ip.encode(), hashlib.sha256).hexdigest()
 
 
 # --- Intake requests --------------------------------------------------------------------
@@ -121,7 +121,7 @@ def intake_submit(
         consent_to_contact=True,
         ip_hash=ip_hash,
         created_at=now,
-        **details,  # type: ignore[arg-type]
+        **details,
     )
     IntakeEvent.objects.create(request=request, kind=IntakeEvent.Kind.SUBMITTED, at=now)
     return request

@@ -15,6 +15,7 @@ from iptcare.audit.services import actor_from_request
 from iptcare.clients.selectors import client_get_for, own_record_for
 from iptcare.core.access import administrator_required, client_required
 from iptcare.core.addresses import client_address
+from iptcare.core.http import AuthenticatedHttpRequest
 from iptcare.courses.selectors import current_courses_for_clients
 from iptcare.intake import selectors, services
 from iptcare.intake.colours import darker
@@ -80,7 +81,7 @@ def therapists(request: HttpRequest) -> HttpResponse:
     clinic = selectors.public_clinic(request)
     fees: dict[int, list[object]] = {}
     for fee in selectors.public_fees(clinic) or []:
-        fees.setdefault(fee.therapist.pk, []).append(fee)  # type: ignore[attr-defined]
+        fees.setdefault(fee.therapist.pk, []).append(fee)  # type: ignore[attr-defined]  # annotated or prefetched by the query that fetched it
     rows = [(t, fees.get(t.user_id, [])) for t in selectors.public_therapists(clinic)]
     return _public(request, "intake/public/therapists.html", {"therapists": rows})
 
@@ -108,7 +109,7 @@ def request_form(request: HttpRequest) -> HttpResponse:
                 services.intake_submit(
                     clinic=site.clinic,
                     ip=client_address(request),
-                    **form.request_fields(),  # type: ignore[arg-type]
+                    **form.request_fields(),  # type: ignore[arg-type]  # the form's cleaned values, which the service checks again
                 )
             except services.IntakeError as exc:
                 form.add_error(None, str(exc))
@@ -148,7 +149,7 @@ def logo(request: HttpRequest) -> HttpResponse:
     site = selectors.public_site_for(selectors.public_clinic(request))
     if not site.has_logo:
         raise Http404
-    response = HttpResponse(bytes(site.logo), content_type=site.logo_content_type)
+    response = HttpResponse(bytes(site.logo or b""), content_type=site.logo_content_type)
     # An SVG opened on its own must not run anything, whatever slipped past the checks.
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     response["Cache-Control"] = "public, max-age=300"
@@ -167,8 +168,8 @@ def _request_for(request: HttpRequest, request_id: int) -> IntakeRequest:
 
 
 @administrator_required
-def queue(request: HttpRequest) -> HttpResponse:
-    clinic_id = request.user.clinic_id  # type: ignore[union-attr]
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
+    clinic_id = request.user.home_clinic_id
     status = request.GET.get("status", "")
     if status not in IntakeRequest.Status.values:
         status = ""
@@ -213,14 +214,14 @@ def _detail(
 
 
 @administrator_required
-def request_detail(request: HttpRequest, request_id: int) -> HttpResponse:
+def request_detail(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
     return _detail(request, _request_for(request, request_id))
 
 
 @login_required
 @require_POST
 @administrator_required
-def request_status(request: HttpRequest, request_id: int) -> HttpResponse:
+def request_status(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
     intake = _request_for(request, request_id)
     allowed = [(v, IntakeRequest.Status(v).label) for v in services.TRANSITIONS[intake.status]]
     form = StatusForm(request.POST, allowed=allowed)
@@ -243,7 +244,7 @@ def request_status(request: HttpRequest, request_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @administrator_required
-def request_note(request: HttpRequest, request_id: int) -> HttpResponse:
+def request_note(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
     intake = _request_for(request, request_id)
     form = NoteForm(request.POST)
     if form.is_valid():
@@ -262,7 +263,7 @@ def request_note(request: HttpRequest, request_id: int) -> HttpResponse:
 
 
 @administrator_required
-def request_convert(request: HttpRequest, request_id: int) -> HttpResponse:
+def request_convert(request: AuthenticatedHttpRequest, request_id: int) -> HttpResponse:
     intake = _request_for(request, request_id)
     if intake.client_id is not None:
         messages.info(request, "A client has already been created from this request.")
@@ -299,8 +300,8 @@ def request_convert(request: HttpRequest, request_id: int) -> HttpResponse:
 
 
 @administrator_required
-def site_edit(request: HttpRequest) -> HttpResponse:
-    clinic = request.user.clinic  # type: ignore[union-attr]
+def site_edit(request: AuthenticatedHttpRequest) -> HttpResponse:
+    clinic = request.user.home_clinic
     site = selectors.public_site_for(clinic)
     form = PublicSiteForm(
         request.POST or None,
@@ -327,7 +328,7 @@ def site_edit(request: HttpRequest) -> HttpResponse:
             return redirect("intake:site_edit")
     site = selectors.public_site_for(clinic)
     logo_data_uri = (
-        f"data:{site.logo_content_type};base64,{base64.b64encode(bytes(site.logo)).decode()}"
+        f"data:{site.logo_content_type};base64,{base64.b64encode(bytes(site.logo or b'')).decode()}"
         if site.has_logo
         else ""
     )
@@ -343,7 +344,7 @@ def site_edit(request: HttpRequest) -> HttpResponse:
 
 
 @client_required
-def my_reflection(request: HttpRequest) -> HttpResponse:
+def my_reflection(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The client's pre-treatment self-reflection, saved on every change (htmx) or on submit."""
     actor = actor_from_request(request, "client")
     client = own_record_for(actor=actor)
@@ -356,9 +357,9 @@ def my_reflection(request: HttpRequest) -> HttpResponse:
                 actor=actor,
                 client=client,
                 finished=finished,
-                **form.answers(),  # type: ignore[arg-type]
+                **form.answers(),  # type: ignore[arg-type]  # the form's cleaned values, which the service checks again
             )
-            if request.htmx:  # type: ignore[attr-defined]
+            if request.htmx:  # type: ignore[attr-defined]  # set by django-htmx's HtmxMiddleware
                 return render(request, "intake/_saved.html", {"reflection": reflection})
             if finished:
                 messages.success(
@@ -367,7 +368,7 @@ def my_reflection(request: HttpRequest) -> HttpResponse:
                 return redirect("portal:home")
             messages.success(request, "Saved. You can come back and finish it later.")
             return redirect("intake:my_reflection")
-        if request.htmx:  # type: ignore[attr-defined]
+        if request.htmx:  # type: ignore[attr-defined]  # set by django-htmx's HtmxMiddleware
             return render(request, "intake/_saved.html", {"form": form}, status=400)
     else:
         form = ReflectionForm(initial=ReflectionForm.initial_from(reflection))
@@ -380,7 +381,7 @@ def my_reflection(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def reflection_detail(request: HttpRequest, client_id: int) -> HttpResponse:
+def reflection_detail(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     """The care team reads the client's self-reflection (initial phase)."""
     actor = actor_from_request(request)
     visible = client_get_for(actor=actor, pk=client_id)

@@ -102,7 +102,7 @@ def _flag_out(flag: RiskFlag) -> FlagOut:
     response=list[ResponseOut],
     url_name="measures_responses",
 )
-def course_responses(request, course_id: int):  # type: ignore[no-untyped-def]
+def course_responses(request, course_id: int):
     """Every questionnaire answered in the course, newest first (totals, bands, risk)."""
     course = course_get_for(actor=actor_from_request(request), pk=course_id)
     return [_response_out(r) for r in responses_for_course(course)]
@@ -111,7 +111,7 @@ def course_responses(request, course_id: int):  # type: ignore[no-untyped-def]
 @router.get(
     "/responses/{int:response_id}", response=ResponseDetailOut, url_name="measures_response"
 )
-def response_detail(request, response_id: int):  # type: ignore[no-untyped-def]
+def response_detail(request, response_id: int):
     """One questionnaire, item by item."""
     response = response_get_for(actor=actor_from_request(request), pk=response_id)
     items = [
@@ -127,7 +127,7 @@ def response_detail(request, response_id: int):  # type: ignore[no-untyped-def]
 
 
 @router.get("/courses/{int:course_id}/flags", response=list[FlagOut], url_name="measures_flags")
-def course_flags(request, course_id: int):  # type: ignore[no-untyped-def]
+def course_flags(request, course_id: int):
     """The course's risk flags, open ones first, with what was done about each."""
     course = course_get_for(actor=actor_from_request(request), pk=course_id)
     return [_flag_out(flag) for flag in flags_for_course(course)]

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
-def _ensure_schedules(sender, **kwargs):  # type: ignore[no-untyped-def]
+def _ensure_schedules(sender, **kwargs):
     from iptcare.measures.tasks import ensure_schedules
 
     ensure_schedules()

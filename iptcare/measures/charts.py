@@ -121,18 +121,17 @@ def build_chart(
         {"x": x(d), "label": _months(d), "anchor": anchors.get(d, "middle")} for d in tick_days
     ]
 
-    drawn = [p for p in points if p.total is not None]
+    drawn = [(p, p.total) for p in points if p.total is not None]
     chart.path = " ".join(
-        f"{'M' if n == 0 else 'L'}{x(p.day)},{y(p.total)}"  # type: ignore[arg-type]
-        for n, p in enumerate(drawn)
+        f"{'M' if n == 0 else 'L'}{x(p.day)},{y(total)}" for n, (p, total) in enumerate(drawn)
     )
     chart.points = [
         {
             "x": x(p.day),
-            "y": y(p.total),  # type: ignore[arg-type]
-            "title": f"{_months(p.day)}: {p.total} (session {p.session_number})",
+            "y": y(total),
+            "title": f"{_months(p.day)}: {total} (session {p.session_number})",
         }
-        for p in drawn
+        for p, total in drawn
     ]
     if not calm:
         chart.flags = [
@@ -155,8 +154,6 @@ def build_chart(
     latest = drawn[-1] if drawn else None
     chart.description = (
         f"{instrument.short_name}: {len(drawn)} scores from {_months(first_day)} to "
-        f"{_months(max(p.day for p in points))}"
-        + (f", latest {latest.total}" if latest else "")
-        + "."
+        f"{_months(max(p.day for p in points))}" + (f", latest {latest[1]}" if latest else "") + "."
     )
     return chart

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Mapping, Sequence
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -46,16 +47,21 @@ STORIES: dict[str, dict[str, list[int]]] = {
 }
 
 
-def _at(day, zone: str) -> datetime:  # type: ignore[no-untyped-def]
+def _at(day, zone: str) -> datetime:
     # Answered in the portal the morning of the session.
     return datetime.combine(day, time(8, 45), tzinfo=ZoneInfo(zone))
 
 
 def _store(
-    course: Course, code: str, positions: list[object], number: int, at: datetime, extras=None
-) -> None:  # type: ignore[no-untyped-def]
+    course: Course,
+    code: str,
+    positions: Sequence[int],
+    number: int,
+    at: datetime,
+    extras: Mapping[str, object] | None = None,
+) -> None:
     """A past answer, scored like any other (the course may have ended since)."""
-    result = scoring.score(code, positions, extras=extras) if code != "mood" else None  # type: ignore[arg-type]
+    result = scoring.score(code, positions, extras=extras) if code != "mood" else None
     response = QuestionnaireResponse.objects.create(
         clinic_id=course.clinic_id,
         course=course,
@@ -75,7 +81,7 @@ def _store(
     )
     scores = result.item_scores if result else (positions[0],)
     ItemAnswer.objects.bulk_create(
-        ItemAnswer(response=response, item_number=n, position=p, score=s)  # type: ignore[misc]
+        ItemAnswer(response=response, item_number=n, position=p, score=s)
         for n, (p, s) in enumerate(zip(positions, scores, strict=True), start=1)
     )
     if response.risk:
@@ -125,7 +131,7 @@ def _history(
             )
 
 
-def load_demo(demo) -> None:  # type: ignore[no-untyped-def]
+def load_demo(demo) -> None:
     rng = random.Random(4)
     courses = {
         c.client.legal_name: c

@@ -19,7 +19,7 @@ class NeverDeletedError(Exception):
     """Raised on any attempt to delete a response or a risk flag."""
 
 
-class UndeletableQuerySet(models.QuerySet):  # type: ignore[type-arg]
+class UndeletableQuerySet(models.QuerySet):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise NeverDeletedError("Questionnaire answers and risk flags are never deleted.")
 

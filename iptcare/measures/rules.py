@@ -21,17 +21,17 @@ from iptcare.courses.rules import is_treating_therapist
 
 
 @rules.predicate
-def is_own_course(user, course: Course) -> bool:  # type: ignore[no-untyped-def]
+def is_own_course(user, course: Course) -> bool:
     return bool(is_own_record(user, course.client))
 
 
 @rules.predicate
-def supervises_course(user, course: Course) -> bool:  # type: ignore[no-untyped-def]
+def supervises_course(user, course: Course) -> bool:
     return bool(supervises_a_therapist_of(user, course.client))
 
 
 @rules.predicate
-def broke_the_glass_for(user, course: Course) -> bool:  # type: ignore[no-untyped-def]
+def broke_the_glass_for(user, course: Course) -> bool:
     return bool(has_broken_the_glass(user, course.client))
 
 

@@ -6,11 +6,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from functools import cache
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -194,19 +193,17 @@ def _response_store(
         pcl5_cluster_rule_met=result.pcl5_cluster_rule_met,
         idempotency_key=key,
     )
-    _items_store(
-        response.pk,
-        [
-            (
-                number,
-                answer if isinstance(answer, int) else None,
-                answer == instruments.NOT_APPLICABLE,
-                item_score,
-            )
-            for number, (answer, item_score) in enumerate(
-                zip(answers, result.item_scores, strict=True), start=1
-            )
-        ],
+    ItemAnswer.objects.bulk_create(
+        ItemAnswer(
+            response=response,
+            item_number=number,
+            position=answer if isinstance(answer, int) else None,
+            not_applicable=answer == instruments.NOT_APPLICABLE,
+            score=item_score,
+        )
+        for number, (answer, item_score) in enumerate(
+            zip(answers, result.item_scores, strict=True), start=1
+        )
     )
     access_record(
         actor=actor,
@@ -218,24 +215,6 @@ def _response_store(
     if result.risk:
         _flag_raise(actor=actor, response=response, answers=answers)
     return response
-
-
-def _items_store(response_id: int, items: list[tuple[int, int | None, bool, int | None]]) -> None:
-    """Store (item number, position, not applicable, score) rows with one prepared
-    statement. It does what `ItemAnswer.objects.bulk_create` would; the ORM's per-object
-    preparation of nine rows costs several times SQLite's own work, on the clinic's most
-    frequent write. The columns come from the model, so a renamed field cannot drift."""
-    with connection.cursor() as cursor:
-        cursor.executemany(_items_insert_sql(), [(response_id, *item) for item in items])
-
-
-@cache
-def _items_insert_sql() -> str:
-    meta, quote = ItemAnswer._meta, connection.ops.quote_name
-    fields = ("response", "item_number", "position", "not_applicable", "score")
-    columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"
 
 
 def _flag_raise(

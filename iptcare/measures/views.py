@@ -19,6 +19,7 @@ from iptcare.accounts.models import Role
 from iptcare.audit.services import Actor, actor_from_request
 from iptcare.clients.selectors import own_record_for
 from iptcare.core.access import administrator_required, client_required
+from iptcare.core.http import AuthenticatedHttpRequest
 from iptcare.core.parsing import parse_choice, without_nul
 from iptcare.courses.models import Course
 from iptcare.courses.selectors import course_get_for, course_visit
@@ -99,7 +100,7 @@ def _questions(
     return questions
 
 
-def _form_values(instrument: Instrument, data) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def _form_values(instrument: Instrument, data) -> dict[str, str]:
     names = [f"item_{i.number}" for i in instrument.items] + [
         f"extra_{e.key}" for e in instrument.extras
     ]
@@ -194,7 +195,7 @@ def _submit(
             actor=actor or actor_from_request(request),
             course=course,
             code=instrument.code,
-            answers=answers,  # type: ignore[arg-type]
+            answers=answers,  # type: ignore[arg-type]  # None stands for a skipped item; the service scores it so
             extras=extras,
             session_number=session_number,
             idempotency_key=key,
@@ -209,7 +210,7 @@ def _submit(
 
 
 @client_required
-def my_measures(request: HttpRequest) -> HttpResponse:
+def my_measures(request: AuthenticatedHttpRequest) -> HttpResponse:
     client = own_record_for(actor=actor_from_request(request))
     state = portal.portal_state(client)
     progress = portal.my_progress(state.course) if state.course else []
@@ -223,7 +224,7 @@ def _draft_key(course: Course, code: str, session_number: int) -> str:
 
 
 @client_required
-def my_answer(request: HttpRequest, code: str) -> HttpResponse:
+def my_answer(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     client = own_record_for(actor=actor_from_request(request))
     instrument = _instrument_or_404(code, client.clinic_id)
     state = portal.portal_state(client)
@@ -271,7 +272,7 @@ def my_answer(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 @require_POST
 @client_required
-def my_save(request: HttpRequest, code: str) -> HttpResponse:
+def my_save(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """htmx: keep the answers so far (in the client's session) and show crisis resources
     as soon as a safety item is answered."""
     client = own_record_for(actor=actor_from_request(request))
@@ -295,7 +296,7 @@ def my_save(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def course_page(request: HttpRequest, course_id: int) -> HttpResponse:
+def course_page(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     course = course_get_for(actor=actor_from_request(request), pk=course_id)
     summary = course_measures(course, life_events=life_events_for_chart(course))
     can_give = request.user.has_perm("measures.administer", course)
@@ -320,7 +321,7 @@ def course_page(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @login_required
-def response_page(request: HttpRequest, response_id: int) -> HttpResponse:
+def response_page(request: AuthenticatedHttpRequest, response_id: int) -> HttpResponse:
     response = response_get_for(actor=actor_from_request(request), pk=response_id)
     instrument = response.instrument
     by_number = {a.item_number: a for a in response.answers.all()}
@@ -369,7 +370,7 @@ def response_page(request: HttpRequest, response_id: int) -> HttpResponse:
 
 
 @login_required
-def administer(request: HttpRequest, course_id: int, code: str) -> HttpResponse:
+def administer(request: AuthenticatedHttpRequest, course_id: int, code: str) -> HttpResponse:
     """ "Hand the device to the client": one questionnaire on a page with nothing else.
 
     One access entry per request: a stored answer's own "create" (written by
@@ -428,7 +429,7 @@ def _administer_form(
 
 
 @login_required
-def flag_page(request: HttpRequest, flag_id: int) -> HttpResponse:
+def flag_page(request: AuthenticatedHttpRequest, flag_id: int) -> HttpResponse:
     flag = flag_get_for(actor=actor_from_request(request), pk=flag_id)
     may_close = request.user.has_perm("measures.resolve_flag", flag.course)
     error = ""
@@ -447,7 +448,7 @@ def flag_page(request: HttpRequest, flag_id: int) -> HttpResponse:
         else:
             messages.success(request, "Flag closed; what you did is recorded.")
             return redirect(
-                request.POST.get("next")
+                request.POST.get("next", "")
                 if _safe_next(request)
                 else reverse("measures:flag", args=[flag.pk])
             )
@@ -476,7 +477,7 @@ def _safe_next(request: HttpRequest) -> bool:
 
 
 @login_required
-def plan_page(request: HttpRequest, course_id: int) -> HttpResponse:
+def plan_page(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
     course = course_get_for(actor=actor_from_request(request), pk=course_id)
     if not request.user.has_perm("measures.administer", course):
         raise PermissionDenied
@@ -517,7 +518,7 @@ def plan_page(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @administrator_required
-def instruments_page(request: HttpRequest) -> HttpResponse:
+def instruments_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Which questionnaires the clinic uses. EPDS stays off until an administrator turns it
     on, having read its licence note."""
     user = request.user
@@ -530,7 +531,7 @@ def instruments_page(request: HttpRequest) -> HttpResponse:
                 raise MeasureError("Choose whether to turn the questionnaire on or off.")
             clinic_instrument_set(
                 actor=actor_from_request(request, role=Role.ADMINISTRATOR),
-                clinic_id=user.clinic_id,  # type: ignore[union-attr]
+                clinic_id=user.home_clinic_id,
                 code=code,
                 enabled=wanted == "on",
             )
@@ -543,6 +544,6 @@ def instruments_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "measures/instruments.html",
-        {"choices": clinic_instruments(user.clinic_id), "error": error},  # type: ignore[union-attr]
+        {"choices": clinic_instruments(user.home_clinic_id), "error": error},
         status=status,
     )

@@ -41,9 +41,9 @@ class MoodForm(forms.Form):
     )
 
     def __init__(self, *args: object, scale: MoodScale, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Django's form arguments pass through unchanged
         field = self.fields["rating"]
-        field.choices = [(n, str(n)) for n in range(scale.low, scale.high + 1)]  # type: ignore[attr-defined]
+        field.choices = [(n, str(n)) for n in range(scale.low, scale.high + 1)]  # type: ignore[attr-defined]  # the form's fields are typed Field; this one is a choice field
         field.help_text = f"{scale.low} is the lowest, {scale.high} the best you can feel."
         field.error_messages["invalid_choice"] = (
             f"Choose a number from {scale.low} to {scale.high}."

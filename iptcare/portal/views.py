@@ -15,6 +15,7 @@ from iptcare.clients.models import Client
 from iptcare.clients.rules import acting_role
 from iptcare.clients.selectors import own_record_for
 from iptcare.core.access import client_required, staff_required
+from iptcare.core.http import AuthenticatedHttpRequest
 from iptcare.courses.selectors import course_get_for
 from iptcare.portal import forms, selectors, services
 from iptcare.portal.models import PersonSuggestion
@@ -32,7 +33,7 @@ def _refused(form: forms.forms.Form, error: PortalError) -> None:
 
 
 @client_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     _, client = _own(request)
     return render(
         request,
@@ -42,13 +43,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @client_required
-def details(request: HttpRequest) -> HttpResponse:
+def details(request: AuthenticatedHttpRequest) -> HttpResponse:
     _, client = _own(request)
     return render(request, "portal/details.html", {"client": client})
 
 
 @client_required
-def relationships(request: HttpRequest) -> HttpResponse:
+def relationships(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor, client = _own(request)
     course = selectors.current_course_for(client)
     form = forms.SuggestionForm(request.POST or None)
@@ -78,7 +79,7 @@ def relationships(request: HttpRequest) -> HttpResponse:
 
 
 @client_required
-def mood(request: HttpRequest) -> HttpResponse:
+def mood(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor, client = _own(request)
     course = selectors.current_course_for(client)
     log = selectors.mood_log_for(client, course=course)
@@ -96,7 +97,7 @@ def mood(request: HttpRequest) -> HttpResponse:
 
 
 @client_required
-def documents(request: HttpRequest) -> HttpResponse:
+def documents(request: AuthenticatedHttpRequest) -> HttpResponse:
     _, client = _own(request)
     return render(
         request, "portal/documents.html", {"client": client, "invoices": own_invoices(client)}
@@ -104,7 +105,7 @@ def documents(request: HttpRequest) -> HttpResponse:
 
 
 @client_required
-def my_data(request: HttpRequest) -> HttpResponse:
+def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor, client = _own(request)
     if request.method == "POST":
         archive = services.my_data_export(actor=actor, client=client)
@@ -123,11 +124,11 @@ def my_data(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 @staff_required
-def suggestion_decide(request: HttpRequest, suggestion_id: int) -> HttpResponse:
+def suggestion_decide(request: AuthenticatedHttpRequest, suggestion_id: int) -> HttpResponse:
     user = request.user
     suggestion = PersonSuggestion.objects.filter(
         pk=suggestion_id,
-        clinic_id=user.clinic_id,  # type: ignore[union-attr]
+        clinic_id=user.home_clinic_id,
     ).first()
     if suggestion is None:
         raise Http404

@@ -26,7 +26,7 @@ class SlotField(forms.CharField):
         "invalid": "Choose a time from the list.",
     }
 
-    def to_python(self, value: object) -> datetime | None:  # type: ignore[override]
+    def to_python(self, value: object) -> datetime | None:  # type: ignore[override]  # accepts any submitted value, as Field.to_python does at run time
         text = super().to_python(value)
         if not text:
             return None
@@ -40,7 +40,7 @@ class SlotField(forms.CharField):
 
 
 class _TherapistChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: User) -> str:
         profile = getattr(obj, "therapist_profile", None)
         if profile is not None and profile.is_practicum:
             return f"{obj.full_name} (practicum student, reduced fee)"
@@ -85,9 +85,9 @@ class SlotBookingForm(LimitedForm):
     starts_at = SlotField(label="Time")
 
     def __init__(self, *args: object, therapists: object, channel: str, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["therapist"].queryset = therapists  # type: ignore[attr-defined]
-        self.fields["kind"].choices = _kind_choices(channel)  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        self.fields["therapist"].queryset = therapists  # type: ignore[attr-defined]  # the form's fields are typed Field; this one is a choice field
+        self.fields["kind"].choices = _kind_choices(channel)  # type: ignore[attr-defined]  # the form's fields are typed Field; this one is a choice field
 
 
 class RescheduleForm(LimitedForm):
@@ -137,7 +137,7 @@ class AvailabilityForm(LimitedForm):
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         starts, ends = data.get("starts"), data.get("ends")
-        if starts and ends and ends <= starts:  # type: ignore[operator]
+        if starts and ends and ends <= starts:
             self.add_error("ends", "The end must be after the start.")
         return data
 
@@ -203,8 +203,8 @@ class FeeForm(LimitedForm):
     )
 
     def __init__(self, *args: object, clinic_id: int, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["therapist"].queryset = (  # type: ignore[attr-defined]
+        super().__init__(*args, **kwargs)
+        self.fields["therapist"].queryset = (  # type: ignore[attr-defined]  # the form's fields are typed Field; this one is a choice field
             User.objects.filter(clinic_id=clinic_id, is_therapist=True)
             .select_related("therapist_profile")
             .order_by("full_name")

@@ -218,7 +218,7 @@ class Appointment(models.Model):
 
     @property
     def who(self) -> str:
-        return self.client.display_name if self.client_id else self.requester_name
+        return self.client.display_name if self.client else self.requester_name
 
     @property
     def is_upcoming(self) -> bool:

@@ -41,24 +41,24 @@ def is_inside_notice_period(
     return appointment.starts_at - (now or timezone.now()) < timedelta(hours=notice_hours)
 
 
-def _same_clinic(user, appointment: Appointment) -> bool:  # type: ignore[no-untyped-def]
+def _same_clinic(user, appointment: Appointment) -> bool:
     return bool(
         user.is_authenticated and user.is_active and user.clinic_id == appointment.clinic_id
     )
 
 
 @rules.predicate
-def is_its_therapist(user, appointment: Appointment) -> bool:  # type: ignore[no-untyped-def]
+def is_its_therapist(user, appointment: Appointment) -> bool:
     return _same_clinic(user, appointment) and appointment.therapist_id == user.pk
 
 
 @rules.predicate
-def is_clinic_admin(user, appointment: Appointment) -> bool:  # type: ignore[no-untyped-def]
+def is_clinic_admin(user, appointment: Appointment) -> bool:
     return _same_clinic(user, appointment) and user.is_clinic_admin
 
 
 @rules.predicate
-def may_see_the_client(user, appointment: Appointment) -> bool:  # type: ignore[no-untyped-def]
+def may_see_the_client(user, appointment: Appointment) -> bool:
     return (
         _same_clinic(user, appointment)
         and appointment.client is not None
@@ -67,7 +67,7 @@ def may_see_the_client(user, appointment: Appointment) -> bool:  # type: ignore[
 
 
 @rules.predicate
-def treats_the_client(user, appointment: Appointment) -> bool:  # type: ignore[no-untyped-def]
+def treats_the_client(user, appointment: Appointment) -> bool:
     return appointment.client is not None and is_assigned_therapist(user, appointment.client)
 
 

@@ -53,7 +53,8 @@ def next_appointments(client_ids: Iterable[int]) -> dict[int, Appointment]:
         .order_by("starts_at", "pk")
     )
     for appointment in upcoming:
-        found.setdefault(appointment.client_id, appointment)  # type: ignore[arg-type]
+        if appointment.client_id is not None:
+            found.setdefault(appointment.client_id, appointment)
     return found
 
 
@@ -133,7 +134,7 @@ def fee_amount(
         return fees[(therapist.pk, kind)], False
     profile = getattr(therapist, "therapist_profile", None)
     if profile is not None and profile.is_practicum:
-        settings = settings or scheduling_settings_for(therapist.clinic_id)  # type: ignore[arg-type]
+        settings = settings or scheduling_settings_for(therapist.home_clinic_id)
         return settings.practicum_rate, True
     return None, False
 
@@ -277,7 +278,7 @@ def appointment_get_for(*, actor: Actor, pk: int) -> Appointment:
     user = actor.user
     if user is None or not user.is_clinic_staff or not 0 < pk < 2**62:
         raise Http404
-    appointment = _appointments().filter(clinic_id=user.clinic_id, pk=pk).first()
+    appointment = _appointments().filter(clinic_id=user.home_clinic_id, pk=pk).first()
     if appointment is None or not user.has_perm("scheduling.view_appointment", appointment):
         raise Http404
     if appointment.client is not None:
@@ -296,7 +297,9 @@ def own_appointment_get(*, actor: Actor, pk: int) -> Appointment:
     if user is None or not 0 < pk < 2**62:
         raise Http404
     appointment = (
-        _appointments().filter(pk=pk, client__user=user, client__clinic_id=user.clinic_id).first()
+        _appointments()
+        .filter(pk=pk, client__user=user, client__clinic_id=user.home_clinic_id)
+        .first()
     )
     if appointment is None:
         raise Http404
@@ -352,7 +355,9 @@ def schedule_for(therapist: User, *, clinic: Clinic, week_start: date) -> list[A
 def therapists_visible_to(user: User) -> QuerySet[User]:
     """Whose schedules a staff member may open: their own, their supervisees', or (for an
     administrator) every therapist of the clinic."""
-    base = User.objects.filter(clinic_id=user.clinic_id, is_therapist=True).order_by("full_name")
+    base = User.objects.filter(clinic_id=user.home_clinic_id, is_therapist=True).order_by(
+        "full_name"
+    )
     if user.is_clinic_admin:
         return base
     if user.is_supervisor:
@@ -364,11 +369,11 @@ def availability_of(
     therapist: User,
 ) -> tuple[list[WeeklyAvailability], list[AvailabilityException]]:
     weekly = list(WeeklyAvailability.objects.filter(therapist=therapist))
-    today = timezone.now().astimezone(zone_of(therapist.clinic)).date()
+    today = timezone.now().astimezone(zone_of(therapist.home_clinic)).date()
     off = list(
         AvailabilityException.objects.filter(
             Q(therapist=therapist) | Q(therapist=None),
-            clinic_id=therapist.clinic_id,
+            clinic_id=therapist.home_clinic_id,
             ends_on__gte=today,
         ).select_related("therapist")
     )
@@ -392,7 +397,7 @@ def _invoices() -> QuerySet[Invoice]:
 def invoices_of_clinic(clinic_id: int, *, unpaid_only: bool = False) -> list[Invoice]:
     rows = list(_invoices().filter(clinic_id=clinic_id).order_by("-issued_at", "-pk"))
     if unpaid_only:
-        rows = [i for i in rows if (i.paid or 0) < i.amount]  # type: ignore[attr-defined]
+        rows = [i for i in rows if (i.paid or 0) < i.amount]  # type: ignore[attr-defined]  # annotated or prefetched by the query that fetched it
     return rows
 
 
@@ -401,7 +406,7 @@ def invoice_get_for(*, actor: Actor, pk: int) -> Invoice:
     user = actor.user
     if user is None or not 0 < pk < 2**62:
         raise Http404
-    invoice = _invoices().filter(clinic_id=user.clinic_id, pk=pk).first()
+    invoice = _invoices().filter(clinic_id=user.home_clinic_id, pk=pk).first()
     if invoice is None or not user.is_clinic_admin:
         raise Http404
     access_record(
@@ -418,7 +423,7 @@ def own_invoice_get(*, actor: Actor, pk: int) -> Invoice:
     user = actor.user
     if user is None or not 0 < pk < 2**62:
         raise Http404
-    invoice = _invoices().filter(pk=pk, client__user=user, clinic_id=user.clinic_id).first()
+    invoice = _invoices().filter(pk=pk, client__user=user, clinic_id=user.home_clinic_id).first()
     if invoice is None:
         raise Http404
     return invoice

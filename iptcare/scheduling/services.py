@@ -165,7 +165,7 @@ def _book(
                 status=status,
                 booked_by=actor.user,
                 created_at=now,
-                **extra,  # type: ignore[arg-type]
+                **extra,
             )
     except IntegrityError as exc:  # PostgreSQL's exclusion constraint caught a race
         raise SchedulingError(
@@ -555,7 +555,7 @@ def payment_record(
         method=method,
         received_on=received_on,
         reference=reference.strip()[:80],
-        recorded_by=actor.user,
+        recorded_by=actor.person,
     )
     access_record(
         actor=actor,
@@ -590,7 +590,7 @@ def availability_add(
             field="starts",
         )
     window = WeeklyAvailability.objects.create(
-        clinic_id=therapist.clinic_id,
+        clinic_id=therapist.home_clinic_id,
         therapist=therapist,
         weekday=weekday,
         starts=starts,
@@ -698,7 +698,7 @@ def fee_set(*, actor: Actor, therapist: User, kind: str, amount: Decimal | None)
     fee = None
     if amount is not None:
         fee = Fee.objects.create(
-            clinic_id=therapist.clinic_id, therapist=therapist, kind=kind, amount=amount
+            clinic_id=therapist.home_clinic_id, therapist=therapist, kind=kind, amount=amount
         )
     access_record(
         actor=actor,

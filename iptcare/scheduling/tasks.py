@@ -30,7 +30,7 @@ SCHEDULE_NAME = "Send due appointment emails"
 TASK = "iptcare.scheduling.tasks.reminders_send_due"
 # A row that keeps failing stops being retried after this many attempts.
 MAX_ATTEMPTS = 5
-SUBJECTS = {
+SUBJECTS: dict[str, str] = {
     Reminder.Kind.CONFIRMATION: "Your appointment is booked",
     Reminder.Kind.REMINDER: "Reminder: your appointment tomorrow",
     Reminder.Kind.CANCELLATION: "Your appointment is cancelled",

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.forms import Form
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,6 +31,7 @@ from iptcare.core.access import (
     therapist_required,
     user_of,
 )
+from iptcare.core.http import AuthenticatedHttpRequest
 from iptcare.core.parsing import parse_id
 from iptcare.scheduling import selectors, services
 from iptcare.scheduling.calendars import appointment_ics, therapist_feed_ics
@@ -124,12 +125,12 @@ def _week_nav(first: date, today: date, step: int = DAYS_SHOWN) -> dict[str, obj
     }
 
 
-def _query(**params: object) -> str:
+def _query(**params: str | int | None) -> str:
     """The query string that keeps a page's choices when moving between weeks."""
-    return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return urlencode({k: v for k, v in params.items() if v is not None and v != ""})
 
 
-def _apply_error(form: Form, exc: services.SchedulingError) -> None:
+def _apply_error(form: BaseForm, exc: services.SchedulingError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, str(exc))
 
 
@@ -237,8 +238,8 @@ def public_confirm(request: HttpRequest, token: str) -> HttpResponse:
     appointment = services.consultation_for_token(token)
     if appointment is None:
         clinic, frame = _public_context(request)
-        context = {**frame, "problem": "This confirmation link is not valid."}
-        return _render(request, "scheduling/public_confirm.html", context, clinic, status=410)
+        invalid = {**frame, "problem": "This confirmation link is not valid."}
+        return _render(request, "scheduling/public_confirm.html", invalid, clinic, status=410)
     clinic = appointment.clinic
     _, frame = _public_context(request)
     frame["clinic"] = clinic
@@ -301,7 +302,7 @@ def _own_appointment(request: HttpRequest, appointment_id: int) -> Appointment:
 @login_required
 @require_GET
 @client_required
-def my_appointments(request: HttpRequest) -> HttpResponse:
+def my_appointments(request: AuthenticatedHttpRequest) -> HttpResponse:
     client = _own_client(request)
     upcoming, past = selectors.portal_appointments(client)
     config = selectors.scheduling_settings_for(client.clinic)
@@ -343,7 +344,7 @@ def _chosen(options: QuerySet[User], request: HttpRequest) -> User | None:
 
 
 @client_required
-def my_book(request: HttpRequest) -> HttpResponse:
+def my_book(request: AuthenticatedHttpRequest) -> HttpResponse:
     client = _own_client(request)
     therapists = client.therapists.filter(is_active=True).select_related("therapist_profile")
     therapist = _chosen(therapists, request)
@@ -375,7 +376,7 @@ def my_book(request: HttpRequest) -> HttpResponse:
         "form": form,
         "therapist": therapist,
         "kind": kind,
-        "kinds": form.fields["kind"].choices,  # type: ignore[attr-defined]
+        "kinds": form.fields["kind"].choices,  # type: ignore[attr-defined]  # the form's fields are typed Field; this one is a choice field
         "therapists": therapists,
         "notice_hours": config.notice_hours,
         "week_query": _query(therapist=therapist.pk if therapist else None, kind=kind),
@@ -391,7 +392,7 @@ def my_book(request: HttpRequest) -> HttpResponse:
 
 
 @client_required
-def my_cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
+def my_cancel(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResponse:
     appointment = _own_appointment(request, appointment_id)
     clinic = appointment.clinic
     config = selectors.scheduling_settings_for(clinic)
@@ -432,7 +433,7 @@ def my_cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
 
 
 @client_required
-def my_reschedule(request: HttpRequest, appointment_id: int) -> HttpResponse:
+def my_reschedule(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResponse:
     appointment = _own_appointment(request, appointment_id)
     clinic = appointment.clinic
     config = selectors.scheduling_settings_for(clinic)
@@ -472,7 +473,7 @@ def my_reschedule(request: HttpRequest, appointment_id: int) -> HttpResponse:
 @login_required
 @require_GET
 @client_required
-def my_ics(request: HttpRequest, appointment_id: int) -> HttpResponse:
+def my_ics(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResponse:
     appointment = _own_appointment(request, appointment_id)
     return _ics_response(appointment_ics(appointment), f"appointment-{appointment.pk}.ics")
 
@@ -480,7 +481,7 @@ def my_ics(request: HttpRequest, appointment_id: int) -> HttpResponse:
 @login_required
 @require_GET
 @client_required
-def my_receipts(request: HttpRequest) -> HttpResponse:
+def my_receipts(request: AuthenticatedHttpRequest) -> HttpResponse:
     client = _own_client(request)
     return _render(
         request,
@@ -493,7 +494,7 @@ def my_receipts(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 @client_required
-def my_receipt_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def my_receipt_pdf(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpResponse:
     actor = actor_from_request(request, "client")
     invoice = selectors.own_invoice_get(actor=actor, pk=invoice_id)
     return _pdf_response(
@@ -511,24 +512,26 @@ booker_required = role_required(books_and_keeps_hours)
 @login_required
 @require_GET
 @staff_required
-def schedule(request: HttpRequest) -> HttpResponse:
+def schedule(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A therapist's week, Monday to Sunday; supervisors see their supervisees', the
     administrator everyone's."""
     user = user_of(request)
-    clinic = user.clinic
+    clinic = user.home_clinic
     options = selectors.therapists_visible_to(user)
     therapist = _chosen(options, request)
-    first = _first_day(request, clinic, monday=True)  # type: ignore[arg-type]
+    first = _first_day(request, clinic, monday=True)
     appointments = (
-        selectors.schedule_for(therapist, clinic=clinic, week_start=first)  # type: ignore[arg-type]
+        selectors.schedule_for(therapist, clinic=clinic, week_start=first)
         if therapist is not None
         else []
     )
-    tz = selectors.zone_of(clinic)  # type: ignore[arg-type]
-    by_day = {day: [] for day in (first + timedelta(days=i) for i in range(7))}
+    tz = selectors.zone_of(clinic)
+    by_day: dict[date, list[Appointment]] = {
+        day: [] for day in (first + timedelta(days=i) for i in range(7))
+    }
     for appointment in appointments:
         by_day.setdefault(appointment.starts_at.astimezone(tz).date(), []).append(appointment)
-    today = _local_today(clinic)  # type: ignore[arg-type]
+    today = _local_today(clinic)
     return _render(
         request,
         "scheduling/schedule.html",
@@ -542,7 +545,7 @@ def schedule(request: HttpRequest) -> HttpResponse:
             "next_week": (first + timedelta(days=7)).isoformat(),
             "this_week": (today - timedelta(days=today.weekday())).isoformat(),
         },
-        clinic,  # type: ignore[arg-type]
+        clinic,
     )
 
 
@@ -554,17 +557,17 @@ def _bookable_clients(user: User) -> QuerySet[Client]:
 
 
 @booker_required
-def staff_book(request: HttpRequest) -> HttpResponse:
+def staff_book(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Book for a client: their therapist, or the administrator for anyone."""
     user = user_of(request)
-    clinic = user.clinic
+    clinic = user.home_clinic
     clients = _bookable_clients(user)
     client_id = _int_param(request, "client")
     client = clients.filter(pk=client_id).first() if client_id else None
     if client_id and client is None:
         raise Http404
     therapists = (
-        User.objects.filter(clinic_id=user.clinic_id, is_therapist=True, is_active=True)
+        User.objects.filter(clinic_id=user.home_clinic_id, is_therapist=True, is_active=True)
         .select_related("therapist_profile")
         .order_by("full_name")
     )
@@ -604,7 +607,7 @@ def staff_book(request: HttpRequest) -> HttpResponse:
         "therapist": therapist,
         "therapists": therapists,
         "kind": kind,
-        "kinds": form.fields["kind"].choices,  # type: ignore[attr-defined]
+        "kinds": form.fields["kind"].choices,  # type: ignore[attr-defined]  # the form's fields are typed Field; this one is a choice field
         "week_query": _query(
             client=client.pk if client else None,
             therapist=therapist.pk if therapist else None,
@@ -615,15 +618,15 @@ def staff_book(request: HttpRequest) -> HttpResponse:
             clinic=clinic,
             therapist=therapist,
             kind=kind,
-            not_before=timezone.now(),  # type: ignore[arg-type]
+            not_before=timezone.now(),
         ),
     }
-    return _render(request, "scheduling/staff_book.html", context, clinic)  # type: ignore[arg-type]
+    return _render(request, "scheduling/staff_book.html", context, clinic)
 
 
 @login_required
 @require_GET
-def client_appointments(request: HttpRequest, client_id: int) -> HttpResponse:
+def client_appointments(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     client = client_get_for(actor=actor_from_request(request), pk=client_id)
     return _render(
         request,
@@ -662,7 +665,7 @@ def _appointment_page(
 
 @login_required
 @require_GET
-def appointment_detail(request: HttpRequest, appointment_id: int) -> HttpResponse:
+def appointment_detail(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResponse:
     appointment = selectors.appointment_get_for(
         actor=actor_from_request(request), pk=appointment_id
     )
@@ -680,7 +683,7 @@ def _changeable(request: HttpRequest, appointment_id: int) -> Appointment:
 
 @login_required
 @require_POST
-def appointment_mark(request: HttpRequest, appointment_id: int) -> HttpResponse:
+def appointment_mark(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResponse:
     appointment = _changeable(request, appointment_id)
     form = MarkForm(request.POST)
     if form.is_valid():
@@ -688,7 +691,7 @@ def appointment_mark(request: HttpRequest, appointment_id: int) -> HttpResponse:
             invoice = services.appointment_mark(
                 actor=actor_from_request(
                     request, "therapist" if request.user.is_therapist else "administrator"
-                ),  # type: ignore[union-attr]
+                ),
                 appointment=appointment,
                 outcome=form.cleaned_data["outcome"],
             )
@@ -703,7 +706,7 @@ def appointment_mark(request: HttpRequest, appointment_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def appointment_cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
+def appointment_cancel(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResponse:
     appointment = _changeable(request, appointment_id)
     form = StaffCancelForm(request.POST)
     if form.is_valid():
@@ -711,7 +714,7 @@ def appointment_cancel(request: HttpRequest, appointment_id: int) -> HttpRespons
             services.appointment_cancel(
                 actor=actor_from_request(
                     request, "therapist" if request.user.is_therapist else "administrator"
-                ),  # type: ignore[union-attr]
+                ),
                 appointment=appointment,
                 by_client=form.cleaned_data["who"] == "client",
                 reason=form.cleaned_data["reason"],
@@ -727,7 +730,7 @@ def appointment_cancel(request: HttpRequest, appointment_id: int) -> HttpRespons
 def _availability_owner(request: HttpRequest, user: User) -> User:
     """Whose hours the page edits: your own; an administrator picks any therapist."""
     if user.is_clinic_admin:
-        options = User.objects.filter(clinic_id=user.clinic_id, is_therapist=True).order_by(
+        options = User.objects.filter(clinic_id=user.home_clinic_id, is_therapist=True).order_by(
             "full_name"
         )
         chosen = _chosen(options, request)
@@ -739,13 +742,13 @@ def _availability_owner(request: HttpRequest, user: User) -> User:
 
 
 @booker_required
-def availability(request: HttpRequest) -> HttpResponse:
+def availability(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = user_of(request)
-    clinic = user.clinic
+    clinic = user.home_clinic
     if (
         user.is_clinic_admin
         and not user.is_therapist
-        and not User.objects.filter(clinic_id=user.clinic_id, is_therapist=True).exists()
+        and not User.objects.filter(clinic_id=user.home_clinic_id, is_therapist=True).exists()
     ):
         therapist = None
     else:
@@ -774,7 +777,7 @@ def availability(request: HttpRequest) -> HttpResponse:
                 try:
                     _, affected = services.time_off_add(
                         actor=actor,
-                        clinic=clinic,  # type: ignore[arg-type]
+                        clinic=clinic,
                         therapist=None if data["whole_clinic"] else therapist,
                         starts_on=data["starts_on"],
                         ends_on=data["ends_on"],
@@ -799,9 +802,9 @@ def availability(request: HttpRequest) -> HttpResponse:
         "scheduling/availability.html",
         {
             "therapist": therapist,
-            "therapists": User.objects.filter(clinic_id=user.clinic_id, is_therapist=True).order_by(
-                "full_name"
-            )
+            "therapists": User.objects.filter(
+                clinic_id=user.home_clinic_id, is_therapist=True
+            ).order_by("full_name")
             if user.is_clinic_admin
             else [],
             "weekly": weekly,
@@ -809,16 +812,18 @@ def availability(request: HttpRequest) -> HttpResponse:
             "window_form": window_form,
             "off_form": off_form,
         },
-        clinic,  # type: ignore[arg-type]
+        clinic,
     )
 
 
 @login_required
 @require_POST
 @booker_required
-def availability_remove(request: HttpRequest, availability_id: int) -> HttpResponse:
+def availability_remove(request: AuthenticatedHttpRequest, availability_id: int) -> HttpResponse:
     user = user_of(request)
-    window = WeeklyAvailability.objects.filter(pk=availability_id, clinic_id=user.clinic_id).first()
+    window = WeeklyAvailability.objects.filter(
+        pk=availability_id, clinic_id=user.home_clinic_id
+    ).first()
     if window is None or not user.has_perm("scheduling.change_hours", window):
         raise Http404
     services.availability_remove(actor=actor_from_request(request), window=window)
@@ -829,10 +834,10 @@ def availability_remove(request: HttpRequest, availability_id: int) -> HttpRespo
 @login_required
 @require_POST
 @booker_required
-def time_off_remove(request: HttpRequest, exception_id: int) -> HttpResponse:
+def time_off_remove(request: AuthenticatedHttpRequest, exception_id: int) -> HttpResponse:
     user = user_of(request)
     exception = AvailabilityException.objects.filter(
-        pk=exception_id, clinic_id=user.clinic_id
+        pk=exception_id, clinic_id=user.home_clinic_id
     ).first()
     if exception is None or not user.has_perm("scheduling.change_hours", exception):
         raise Http404
@@ -843,7 +848,7 @@ def time_off_remove(request: HttpRequest, exception_id: int) -> HttpResponse:
 
 
 @therapist_required
-def calendar_feed(request: HttpRequest) -> HttpResponse:
+def calendar_feed(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = user_of(request)
     actor = actor_from_request(request, "therapist")
     new_link = None
@@ -859,29 +864,29 @@ def calendar_feed(request: HttpRequest) -> HttpResponse:
         request,
         "scheduling/calendar_feed.html",
         {"active": active, "new_link": new_link},
-        user.clinic,  # type: ignore[union-attr]
+        user.home_clinic,
     )
 
 
 @login_required
 @require_GET
 @administrator_required
-def invoices(request: HttpRequest) -> HttpResponse:
+def invoices(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = user_of(request)
     unpaid = request.GET.get("show") == "unpaid"
     return _render(
         request,
         "scheduling/invoices.html",
         {
-            "invoices": selectors.invoices_of_clinic(user.clinic_id, unpaid_only=unpaid),
+            "invoices": selectors.invoices_of_clinic(user.home_clinic_id, unpaid_only=unpaid),
             "unpaid": unpaid,
-        },  # type: ignore[arg-type]
-        user.clinic,  # type: ignore[arg-type]
+        },
+        user.home_clinic,
     )
 
 
 @administrator_required
-def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_detail(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpResponse:
     actor = actor_from_request(request, "administrator")
     invoice = selectors.invoice_get_for(actor=actor, pk=invoice_id)
     form = PaymentForm(request.POST or None, initial={"received_on": _local_today(invoice.clinic)})
@@ -893,7 +898,7 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
         else:
             messages.success(request, "Payment recorded.")
             return redirect("scheduling:invoice", invoice_id=invoice.pk)
-    paid = invoice.paid or 0  # type: ignore[attr-defined]
+    paid = invoice.paid or 0  # type: ignore[attr-defined]  # annotated or prefetched by the query that fetched it
     return _render(
         request,
         "scheduling/invoice.html",
@@ -905,7 +910,7 @@ def invoice_detail(request: HttpRequest, invoice_id: int) -> HttpResponse:
 @login_required
 @require_GET
 @administrator_required
-def invoice_receipt(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_receipt(request: AuthenticatedHttpRequest, invoice_id: int) -> HttpResponse:
     actor = actor_from_request(request, "administrator")
     invoice = selectors.invoice_get_for(actor=actor, pk=invoice_id)
     return _pdf_response(
@@ -914,20 +919,20 @@ def invoice_receipt(request: HttpRequest, invoice_id: int) -> HttpResponse:
 
 
 @administrator_required
-def settings_page(request: HttpRequest) -> HttpResponse:
+def settings_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = user_of(request)
-    clinic = user.clinic
+    clinic = user.home_clinic
     actor = actor_from_request(request, "administrator")
-    config = selectors.scheduling_settings_for(clinic)  # type: ignore[arg-type]
+    config = selectors.scheduling_settings_for(clinic)
     action = request.POST.get("action")
     settings_form = SettingsForm(request.POST if action == "settings" else None, instance=config)
-    fee_form = FeeForm(request.POST if action == "fee" else None, clinic_id=user.clinic_id)  # type: ignore[arg-type]
+    fee_form = FeeForm(request.POST if action == "fee" else None, clinic_id=user.home_clinic_id)
     if request.method == "POST":
         if action == "settings" and settings_form.is_valid():
             try:
                 services.scheduling_settings_update(
                     actor=actor,
-                    clinic=clinic,  # type: ignore[arg-type]
+                    clinic=clinic,
                     **{
                         k: settings_form.cleaned_data[k]
                         for k in ("video_link", "notice_hours", "practicum_rate")
@@ -952,8 +957,8 @@ def settings_page(request: HttpRequest) -> HttpResponse:
         {
             "settings_form": settings_form,
             "fee_form": fee_form,
-            "fees": selectors.fees_table(clinic),  # type: ignore[arg-type]
+            "fees": selectors.fees_table(clinic),
             "kinds": list(KINDS.values()),
         },
-        clinic,  # type: ignore[arg-type]
+        clinic,
     )

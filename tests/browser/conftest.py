@@ -50,7 +50,7 @@ def _unavailable(reason: str) -> None:
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):
     # Keep each phase's report on the item so the page fixture can tell a failed test.
     report = yield
     setattr(item, f"report_{report.when}", report)
@@ -70,7 +70,7 @@ def playwright_instance() -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
-def browser(playwright_instance):  # type: ignore[no-untyped-def]
+def browser(playwright_instance):
     """One headless chromium for the whole run.
 
     A chromium that exists but will not start is a broken setup, not a reason to skip:
@@ -84,7 +84,7 @@ def browser(playwright_instance):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def browser_cast(live_server, transactional_db) -> Cast:  # type: ignore[no-untyped-def]
+def browser_cast(live_server, transactional_db) -> Cast:
     """The cast, built again for each test: live_server tests empty the database after."""
     return ensure_cast()
 
@@ -101,12 +101,12 @@ def therapist_hours(browser_cast: Cast) -> None:
 
 
 @pytest.fixture
-def new_page(browser, live_server, browser_cast, request):  # type: ignore[no-untyped-def]
+def new_page(browser, live_server, browser_cast, request):
     """Factory: a page in its own fresh context (no cookies) at the given viewport."""
     contexts = []
     pages = []
 
-    def make(viewport: dict[str, int] = DESKTOP):  # type: ignore[no-untyped-def]
+    def make(viewport: dict[str, int] = DESKTOP):
         context = browser.new_context(
             base_url=live_server.url, viewport=viewport, locale="en-CA", timezone_id="UTC"
         )
@@ -132,7 +132,7 @@ def new_page(browser, live_server, browser_cast, request):  # type: ignore[no-un
 
 
 @pytest.fixture
-def page(new_page):  # type: ignore[no-untyped-def]
+def page(new_page):
     """A desktop-sized page (1280x900), logged out."""
     return new_page(DESKTOP)
 
@@ -141,7 +141,7 @@ def page(new_page):  # type: ignore[no-untyped-def]
 def login(browser_cast: Cast) -> Callable[..., None]:
     """Log in through the real login form and wait to leave the login page."""
 
-    def do_login(page, role: str, password: str = PASSWORD) -> None:  # type: ignore[no-untyped-def]
+    def do_login(page, role: str, password: str = PASSWORD) -> None:
         page.goto("/accounts/login/")
         page.get_by_label("Email").fill(browser_cast.users[role].email)
         page.get_by_label("Password").fill(password)
@@ -151,7 +151,7 @@ def login(browser_cast: Cast) -> Callable[..., None]:
     return do_login
 
 
-def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+def screenshot(page, name: str) -> Path:
     """Save a full-page screenshot under test-results/screenshots/ and return its path."""
     SCREENSHOTS_DIR.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS_DIR / f"{name}.png"

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 def test_a_client_books_a_session_and_downloads_their_data(
     new_page, login, browser_cast: Cast, therapist_hours: None, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client = browser_cast.clients["client"]
     booked_before = set(Appointment.objects.filter(client=client).values_list("pk", flat=True))
     phone = new_page(PHONE)

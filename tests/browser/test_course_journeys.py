@@ -29,7 +29,7 @@ def _at_session_10(cast: Cast) -> Course:
     return course
 
 
-def test_a_therapist_writes_signs_and_continues_a_course(new_page, login, browser_cast: Cast):  # type: ignore[no-untyped-def]
+def test_a_therapist_writes_signs_and_continues_a_course(new_page, login, browser_cast: Cast):
     course = _at_session_10(browser_cast)
     draft = course.notes.get(status="draft")
 
@@ -78,7 +78,7 @@ def test_a_therapist_writes_signs_and_continues_a_course(new_page, login, browse
     screenshot(phone, "course-5-course-page-phone")
 
 
-def test_a_supervisor_cosigns_a_students_note(new_page, login, browser_cast: Cast):  # type: ignore[no-untyped-def]
+def test_a_supervisor_cosigns_a_students_note(new_page, login, browser_cast: Cast):
     course = factories.open_course(browser_cast.clients["student_client"], weeks_ago=2)
     first, _second = factories.signed_notes(course, 2)  # the student's: they wait
     factories.cosign(first)

@@ -31,7 +31,7 @@ PEOPLE = [
 
 def test_a_therapist_runs_the_initial_phase_to_an_agreed_formulation(
     new_page, login, browser_cast: Cast
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     today = clinic_today(browser_cast.clinic)
     client = factories.client(
         browser_cast.clinic, legal_name=CLIENT, date_of_birth=date(1975, 10, 27), status="intake"

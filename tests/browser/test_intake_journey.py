@@ -26,7 +26,7 @@ NEWCOMER = {
 }
 
 
-def _fits_the_phone(page) -> None:  # type: ignore[no-untyped-def]
+def _fits_the_phone(page) -> None:
     """Nothing is wider than the 360 px screen (no sideways scrolling)."""
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
@@ -40,7 +40,7 @@ def _booking_url() -> str | None:
 
 def test_a_newcomer_reads_about_ipt_asks_for_help_and_books_a_first_session(
     new_page, login, browser_cast, therapist_hours, mailoutbox
-):  # type: ignore[no-untyped-def]
+):
     # The clinic names the fourth focus area in its own words.
     clinic_update(
         actor=factories.SYSTEM,
@@ -147,12 +147,12 @@ def test_a_newcomer_reads_about_ipt_asks_for_help_and_books_a_first_session(
     expect(newcomer.locator(".messages")).to_contain_text("Booked")
     _fits_the_phone(newcomer)
     screenshot(newcomer, "intake-11-booked-phone")
-    assert client.appointments.filter(status="booked").count() == 1  # type: ignore[attr-defined]
+    assert client.appointments.filter(status="booked").count() == 1
 
 
 def test_a_client_reflects_before_the_first_session_and_the_therapist_reads_it(
     new_page, login, browser_cast
-):  # type: ignore[no-untyped-def]
+):
     client2 = browser_cast.clients["client2"]
     client = new_page(PHONE)
     login(client, "client2")

@@ -23,7 +23,7 @@ TASK = "Ask Mum for a 15-minute call on Sunday to plan the next visit."
 
 def test_a_therapist_works_a_role_dispute_and_the_client_logs_the_practice(
     new_page, login, browser_cast: Cast
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     today = clinic_today(browser_cast.clinic)
     worked = factories.course_in_middle_phase(browser_cast.clients["client"])
     course = worked.course

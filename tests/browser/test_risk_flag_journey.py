@@ -32,7 +32,7 @@ def _session_tomorrow(cast: Cast) -> None:
 
 def test_a_risky_answer_shows_crisis_help_and_the_therapist_closes_the_flag(
     new_page, login, browser_cast: Cast, therapist_hours: None
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     _session_tomorrow(browser_cast)
     before = set(RiskFlag.objects.values_list("pk", flat=True))
 

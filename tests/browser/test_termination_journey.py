@@ -47,7 +47,7 @@ def _brief_course_at_session_7(cast: Cast) -> Course:
 
 def test_a_therapist_reviews_progress_and_completes_an_ending_course(
     new_page, login, browser_cast: Cast
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     today = clinic_today(browser_cast.clinic)
     course = _brief_course_at_session_7(browser_cast)
     phq9 = score_points(course, "phq9")

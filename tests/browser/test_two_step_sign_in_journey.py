@@ -23,7 +23,7 @@ def _app_code(key: str, *, steps_ahead: int = 0) -> str:
     return f"{totp.token():06d}"
 
 
-def _link_app(page, shot: str) -> str:  # type: ignore[no-untyped-def]
+def _link_app(page, shot: str) -> str:
     """On the set-up page: read the key as a person would type it, enter the app's code,
     keep the backup codes. Returns the key."""
     expect(page.get_by_role("heading", level=1)).to_have_text("Set up two-step sign-in")

@@ -28,7 +28,7 @@ VERIFY = "/accounts/two-factor/verify/"
 
 
 @pytest.fixture
-def clinic(db) -> Clinic:  # type: ignore[no-untyped-def]
+def clinic(db) -> Clinic:
     return Clinic.objects.create(name="Harbour IPT", require_staff_two_factor=True)
 
 

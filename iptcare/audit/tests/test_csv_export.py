@@ -23,7 +23,7 @@ HOSTILE = [
 
 def _export(cast: Cast) -> tuple[str, list[list[str]], bytes]:
     answer = cast.http("admin").get("/audit/export.csv")
-    body = b"".join(answer.streaming_content)
+    body = answer.getvalue()
     rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
     return answer["Content-Type"], rows, body
 

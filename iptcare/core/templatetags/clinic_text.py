@@ -12,7 +12,8 @@ _PHONE_LIKE = re.compile(r"\d[\d\-\s]*\d|\d")
 
 def _keep_whole(line: str) -> str:
     # Escape the pieces, not the whole: escaping first would put digits inside entities.
-    out, last = [], 0
+    out: list[str] = []
+    last = 0
     for match in _PHONE_LIKE.finditer(line):
         out.append(escape(line[last : match.start()]))
         out.append(f'<span class="nowrap">{escape(match.group(0))}</span>')

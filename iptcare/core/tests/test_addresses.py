@@ -13,10 +13,9 @@ from iptcare.core.addresses import client_address
 
 
 def request_from(remote: str, forwarded: str | None = None) -> HttpRequest:
-    extra = {"REMOTE_ADDR": remote}
-    if forwarded is not None:
-        extra["HTTP_X_FORWARDED_FOR"] = forwarded
-    return RequestFactory().get("/", **extra)
+    if forwarded is None:
+        return RequestFactory().get("/", REMOTE_ADDR=remote)
+    return RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
 
 
 @pytest.mark.parametrize(

@@ -54,7 +54,7 @@ PINNED = datetime(2027, 3, 4, 15, 0, tzinfo=UTC)
         ),
     ],
 )
-def test_each_format_reads_as_the_clinic_writes_it(write, value, expected) -> None:  # type: ignore[no-untyped-def]
+def test_each_format_reads_as_the_clinic_writes_it(write, value, expected) -> None:
     assert write(value) == expected
 
 

@@ -21,7 +21,7 @@ def test_readyz_checks_the_database(client) -> None:
     assert client.get("/readyz").status_code == 200
 
 
-def _database_gone():  # type: ignore[no-untyped-def]
+def _database_gone():
     return mock.patch(
         "django.db.backends.base.base.BaseDatabaseWrapper.ensure_connection",
         side_effect=OperationalError("could not connect to server"),

@@ -29,7 +29,7 @@ from .conftest import actor_for, clinic_today_for_tests
 TODAY = clinic_today_for_tests()
 
 
-def _open(cast, client, **overrides):  # type: ignore[no-untyped-def]
+def _open(cast, client, **overrides):
     args = dict(
         actor=actor_for(cast, "therapist"),
         client=client,
@@ -123,13 +123,13 @@ def test_the_clinic_default_and_range_come_from_its_settings(cast: Cast) -> None
         version=settings.version,
     )
     assert (updated.default_planned_standard, updated.version) == (20, settings.version + 1)
-    with pytest.raises(CourseError, match="between 12 and 20"):
+    with pytest.raises(CourseError, match="allows 12–20 planned sessions"):
         course_settings_update(
             actor=actor_for(cast, "admin"),
             clinic_id=cast.clinic.pk,
             default_planned_standard=24,
-            min_planned_standard=None,
-            max_planned_standard=None,
+            min_planned_standard=12,
+            max_planned_standard=20,
             ipt_a_min_age=13,
             ipt_a_max_age=18,
             version=updated.version,

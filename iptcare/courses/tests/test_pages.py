@@ -51,7 +51,7 @@ def _student_course(cast: Cast) -> Course:
     return course
 
 
-def _text(response) -> str:  # type: ignore[no-untyped-def]
+def _text(response) -> str:
     return re.sub(r"\s+", " ", response.content.decode())
 
 
@@ -142,7 +142,7 @@ def test_starting_a_course_from_the_client_page(cast: Cast) -> None:
          "frequency": "weekly", "start_date": TODAY.isoformat()},
     )  # fmt: skip
     course = Course.objects.get(client=client)
-    assert ok.url == f"/courses/{course.pk}/"
+    assert ok["Location"] == f"/courses/{course.pk}/"
     assert course.planned_sessions == 16  # the clinic's default
 
 
@@ -250,6 +250,7 @@ def test_signing_through_the_page_shows_errors_beside_the_field(cast) -> None:
 def test_editing_a_signed_note_is_refused_with_a_message(cast: Cast) -> None:
     course = _at_session_10(cast)
     note = course.notes.filter(status="signed").first()
+    assert note is not None
     browser = cast.http("therapist")
     before = SessionNote.objects.get(pk=note.pk)
     response = browser.post(
@@ -312,6 +313,7 @@ def test_the_cosignature_queue_costs_one_query_however_long(cast: Cast) -> None:
 def test_an_amendment_through_the_page(cast: Cast) -> None:
     course = _at_session_10(cast)
     note = course.notes.filter(status="signed").first()
+    assert note is not None
     url = f"/courses/{course.pk}/notes/{note.pk}/"
     cast.http("therapist").post(url + "amend/", {"text": "Mood was 3, corrected by phone."})
     page = (

@@ -145,6 +145,7 @@ def test_an_event_cannot_name_someone_from_another_course(
     course: Course, student_course: Course, actor: Actor
 ) -> None:
     stranger = selectors.inventory_people(student_course).first()
+    assert stranger is not None
     with pytest.raises(FormulationError):
         services.event_create(
             actor=actor, course=course, code="other", starts_on=date(2024, 1, 1), people=[stranger]
@@ -209,7 +210,7 @@ def test_the_formulation_cannot_be_agreed_before_the_course_began(
         )
     assert refused.value.field == "agreed_on"
     formulation.refresh_from_db()
-    assert formulation.agreed_on >= course.start_date
+    assert formulation.agreed_on is not None and formulation.agreed_on >= course.start_date
 
 
 def test_a_contract_longer_than_the_planned_course_is_refused(course: Course, actor: Actor) -> None:
@@ -282,6 +283,7 @@ def test_an_analysis_becomes_a_role_play_in_one_step(course: Course, actor: Acto
     assert analysis is not None
     roleplay = services.analysis_to_roleplay(actor=actor, analysis=analysis, session_number=9)
     assert roleplay.analysis == analysis
+    assert analysis.with_person is not None
     assert analysis.with_person.name in roleplay.therapist_plays
     assert roleplay.client_wants_to_say == analysis.alternatives
 
@@ -300,6 +302,7 @@ def test_the_client_reports_on_their_own_homework(cast: Cast, course: Course) ->
 
 def test_nobody_else_can_report_on_a_clients_homework(cast: Cast, course: Course) -> None:
     task = HomeworkTask.objects.filter(course=course).first()
+    assert task is not None
     count = HomeworkPracticeLog.objects.count()
     for role in ("client2", "therapist"):
         with pytest.raises(FormulationError):
@@ -357,7 +360,7 @@ def test_summaries_take_the_same_queries_for_one_course_or_many(
     cast: Cast, course: Course, student_course: Course, django_assert_max_num_queries: object
 ) -> None:
     ids = list(Course.objects.values_list("pk", flat=True))
-    with django_assert_max_num_queries(3):  # type: ignore[operator]
+    with django_assert_max_num_queries(3):  # type: ignore[operator]  # pytest-django's fixture is untyped
         selectors.formulation_summaries(ids)
 
 

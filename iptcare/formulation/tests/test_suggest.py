@@ -500,7 +500,13 @@ def test_suggestion_input_errors_are_value_errors():
 # --- properties ---------------------------------------------------------------------------------
 
 dates = st.dates().map(lambda d: d.isoformat())
-cases = st.fixed_dictionaries(
+
+
+def _onset_not_after_assessment(case: dict[str, Any]) -> bool:
+    return bool((case.get("onset") or "") <= case["assessed_on"])
+
+
+cases: st.SearchStrategy[dict[str, Any]] = st.fixed_dictionaries(
     {"assessed_on": st.just("2030-12-31")},
     optional={
         "onset": st.none() | dates,
@@ -529,7 +535,7 @@ cases = st.fixed_dictionaries(
             alphabet=st.sampled_from("always lonely argue stuck moved died ,."), max_size=60
         ),
     },
-).filter(lambda d: (d.get("onset") or "") <= d["assessed_on"])
+).filter(_onset_not_after_assessment)
 
 
 @settings(max_examples=200, deadline=None)

@@ -34,7 +34,7 @@ def _clients_with_courses(cast: Cast, n: int, tag: str) -> None:
         submit(course, "gad7", gad7_answers(9), session_number=2, at=days_ago(10))
 
 
-def _count(browser, url: str) -> int:  # type: ignore[no-untyped-def]
+def _count(browser, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert browser.get(url).status_code == 200
     return len(captured)

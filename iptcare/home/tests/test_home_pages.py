@@ -24,7 +24,7 @@ def _add_clients(cast: Cast, n: int, therapist: str) -> None:
         )
 
 
-def _queries(browser, url: str) -> int:  # type: ignore[no-untyped-def]
+def _queries(browser, url: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert browser.get(url).status_code == 200
     return len(captured)

@@ -63,7 +63,7 @@ def test_therapists_page_shows_credentials_registration_and_supervision(cast: Ca
 
 def test_public_pages_do_not_grow_queries_with_therapists(
     cast: Cast, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     browser = cast.http(None)
     with django_assert_max_num_queries(14):
         assert browser.get(reverse("intake:therapists")).status_code == 200
@@ -86,14 +86,14 @@ def test_the_logo_is_served_so_that_it_cannot_run_scripts(cast: Cast) -> None:
 
 def test_the_single_public_site_answers_on_any_host_and_a_registered_host_wins(
     cast: Cast, rf
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     assert public_clinic(rf.get("/")) == cast.clinic
     PublicSite.objects.create(clinic=cast.other_clinic, host="lakeshore.test")
     with override_settings(ALLOWED_HOSTS=["testserver", "lakeshore.test"]):
         assert public_clinic(rf.get("/", HTTP_HOST="lakeshore.test:8000")) == cast.other_clinic
 
 
-def test_the_public_clinic_setting_chooses_between_clinics(cast: Cast, rf) -> None:  # type: ignore[no-untyped-def]
+def test_the_public_clinic_setting_chooses_between_clinics(cast: Cast, rf) -> None:
     PublicSite.objects.create(clinic=cast.other_clinic)
     with override_settings(PUBLIC_CLINIC_ID=cast.other_clinic.pk):
         assert public_clinic(rf.get("/")) == cast.other_clinic

@@ -30,7 +30,7 @@ def submit(cast: Cast, email: str = "sky.martin@example.test", **changes: object
         life_change_other="Lost my dog too",
     )
     data.update(changes)
-    return services.intake_submit(clinic=cast.clinic, ip=None, **data)  # type: ignore[arg-type]
+    return services.intake_submit(clinic=cast.clinic, ip=None, **data)  # type: ignore[arg-type]  # the test feeds deliberately loose values
 
 
 def admin(cast: Cast) -> Actor:
@@ -108,7 +108,7 @@ def test_reading_a_request_is_audited_as_pre_client_data(cast: Cast) -> None:
 
 def test_the_queue_read_is_audited_and_its_queries_do_not_grow_with_requests(
     cast: Cast, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     browser = cast.http("admin")
     for n in range(2):
         submit(cast, email=f"few{n}@example.test")
@@ -126,7 +126,7 @@ def test_the_queue_read_is_audited_and_its_queries_do_not_grow_with_requests(
 
 def test_converting_creates_the_client_and_sends_the_invitation_in_one_step(
     cast: Cast, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     request = submit(cast)
     therapist = cast.users["therapist"]
     with django_capture_on_commit_callbacks(execute=True):

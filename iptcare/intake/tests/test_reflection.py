@@ -56,7 +56,8 @@ def test_each_change_is_saved_as_they_go(cast: Cast) -> None:
     response = browser.post(URL, {"mood_situations": "Mornings"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert "Saved" in response.content.decode()
-    assert reflection_for(cast.clients["client2"]).mood_situations == "Mornings"  # type: ignore[union-attr]
+    other = reflection_for(cast.clients["client2"])
+    assert other is not None and other.mood_situations == "Mornings"
 
 
 def test_sharing_with_the_therapist_marks_it_finished(cast: Cast) -> None:

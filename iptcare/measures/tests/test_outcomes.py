@@ -165,7 +165,7 @@ EXPLANATIONS = {
     ],
 )
 def test_measure_change(code: str, first: int, last: int, drop: bool, rise: bool) -> None:
-    change = measure_change(code, first, last)  # type: ignore[arg-type]
+    change = measure_change(code, first, last)  # type: ignore[arg-type]  # the test feeds deliberately loose values
     assert change.change == last - first
     assert (change.reliable_drop, change.reliable_rise) == (drop, rise)
     assert change.explanation == EXPLANATIONS[(code, first, last)]
@@ -185,9 +185,9 @@ def test_measure_change(code: str, first: int, last: int, drop: bool, rise: bool
 )
 def test_bad_input_raises_outcome_error(args: tuple[object, ...], message: str) -> None:
     with pytest.raises(OutcomeError, match=message):
-        classify(*args)  # type: ignore[arg-type]
+        classify(*args)  # type: ignore[arg-type]  # the test feeds deliberately loose values
 
 
 def test_measure_change_is_only_for_phq9_and_gad7() -> None:
     with pytest.raises(OutcomeError, match="only for phq9 and gad7"):
-        measure_change("pcl5", 40, 20)  # type: ignore[arg-type]
+        measure_change("pcl5", 40, 20)  # type: ignore[arg-type]  # the test feeds deliberately loose values

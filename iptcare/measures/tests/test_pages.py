@@ -27,7 +27,9 @@ from tests.factories import (
 
 
 def _key(body: str) -> str:
-    return re.search(r'name="key" value="([0-9a-f]+)"', body).group(1)  # type: ignore[union-attr]
+    found = re.search(r'name="key" value="([0-9a-f]+)"', body)
+    assert found is not None, "the form carries its key"
+    return found.group(1)
 
 
 @pytest.fixture
@@ -48,7 +50,7 @@ def _due_now(cast: Cast) -> None:
         client=cast.clients["client"], status="booked", starts_at__gt=timezone.now()
     ).order_by("starts_at")
     Appointment.objects.filter(pk=upcoming[0].pk).update(
-        starts_at=timezone.now() + timezone.timedelta(hours=20)
+        starts_at=timezone.now() + timedelta(hours=20)
     )
 
 

@@ -17,7 +17,7 @@ def test_the_mood_line_joins_close_days_and_breaks_at_a_long_silence() -> None:
     lines = svg.findall(f"{SVG}polyline")
     assert [len(line.get("points", "").split()) for line in lines] == [3, 2]
     assert len(svg.findall(f"{SVG}circle")) == 5
-    assert "latest 7" in (svg.find(f"{SVG}desc").text or "")
+    assert "latest 7" in (svg.findtext(f"{SVG}desc") or "")
 
 
 def test_the_mood_line_puts_the_best_mood_at_the_top() -> None:
@@ -31,7 +31,7 @@ def test_the_mood_line_puts_the_best_mood_at_the_top() -> None:
 
 def test_an_empty_mood_line_says_so() -> None:
     svg = ET.fromstring(charts.mood_line([], first=FIRST, last=LAST, low=0, high=10))
-    assert svg.find(f"{SVG}desc").text == "No mood ratings in these weeks yet."
+    assert svg.findtext(f"{SVG}desc") == "No mood ratings in these weeks yet."
     assert svg.findall(f"{SVG}circle") == []
 
 
@@ -40,5 +40,5 @@ def test_the_relationship_circle_places_everyone_and_escapes_names() -> None:
     svg = ET.fromstring(charts.relationship_circle(people, client_name="Jo & co"))
     groups = svg.findall(f"{SVG}g")
     assert len(groups) == 7
-    assert all((g.find(f"{SVG}title").text or "").startswith("P") for g in groups)
-    assert "P0 <&> on the closest ring" in (svg.find(f"{SVG}desc").text or "")
+    assert all((g.findtext(f"{SVG}title") or "").startswith("P") for g in groups)
+    assert "P0 <&> on the closest ring" in (svg.findtext(f"{SVG}desc") or "")

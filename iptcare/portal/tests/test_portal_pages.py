@@ -36,7 +36,7 @@ def _page(cast: Cast, role: str, name: str) -> str:
     return response.content.decode()
 
 
-def _entries(client, action: str) -> int:  # type: ignore[no-untyped-def]
+def _entries(client, action: str) -> int:
     return AccessEntry.objects.filter(client=client, action=action).count()
 
 
@@ -53,7 +53,7 @@ def test_staff_are_refused_every_portal_page(cast: Cast, role: str, name: str) -
 # --- Home --------------------------------------------------------------------------------
 
 
-def test_home_greets_the_client_and_keeps_the_crisis_card(cast: Cast, portal_rows) -> None:  # type: ignore[no-untyped-def]
+def test_home_greets_the_client_and_keeps_the_crisis_card(cast: Cast, portal_rows) -> None:
     page = _page(cast, "client", "portal:home")
     assert f"Hello, {cast.clients['client'].preferred_name}" in page
     assert "If you need help now" in page
@@ -62,7 +62,7 @@ def test_home_greets_the_client_and_keeps_the_crisis_card(cast: Cast, portal_row
         assert f'href="{reverse(name)}"' in page, name
 
 
-def test_home_shows_the_next_appointment_and_the_counts(cast: Cast, portal_rows) -> None:  # type: ignore[no-untyped-def]
+def test_home_shows_the_next_appointment_and_the_counts(cast: Cast, portal_rows) -> None:
     client = cast.clients["client"]
     summary = selectors.portal_home_for(client)
     page = _page(cast, "client", "portal:home")
@@ -91,7 +91,7 @@ def test_home_without_a_booking_offers_to_book(cast: Cast) -> None:
 
 def test_relationships_show_only_the_people_shared_with_this_client(
     cast: Cast, portal_rows, client_course: Course
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     hidden = InventoryPerson.objects.create(
         clinic=cast.clinic, course=client_course, name="Hidden Harper", relation="ex-partner"
     )
@@ -298,7 +298,7 @@ def test_an_ipt_a_course_rates_mood_from_one_to_ten(cast: Cast, client_course: C
     assert (entry.rating, entry.scale_low, entry.scale_high) == (10, 1, 10)
 
 
-def test_the_mood_page_draws_the_last_eight_weeks(cast: Cast, portal_rows) -> None:  # type: ignore[no-untyped-def]
+def test_the_mood_page_draws_the_last_eight_weeks(cast: Cast, portal_rows) -> None:
     client = cast.clients["client"]
     today = clinic_today(client.clinic)
     MoodEntry.objects.create(
@@ -316,7 +316,7 @@ def test_the_mood_page_draws_the_last_eight_weeks(cast: Cast, portal_rows) -> No
 
 def test_the_mood_log_panel_formats_what_the_view_read_without_a_query(
     cast: Cast, portal_rows, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     template = Template("{% load portal_panels %}{% mood_log_panel mood_log %}")
     log = selectors.mood_log_for(cast.clients["client"])
     with django_assert_num_queries(0):
@@ -329,7 +329,7 @@ def test_the_mood_log_panel_formats_what_the_view_read_without_a_query(
     assert "No mood ratings" in html and "A good day out." not in html
 
 
-def test_the_clinical_record_shows_the_clients_mood_log(cast: Cast, portal_rows) -> None:  # type: ignore[no-untyped-def]
+def test_the_clinical_record_shows_the_clients_mood_log(cast: Cast, portal_rows) -> None:
     client = cast.clients["client"]
     page = cast.http("therapist").get(reverse("clients:record", args=[client.pk]))
     assert "A good day out." in page.content.decode()
@@ -338,7 +338,7 @@ def test_the_clinical_record_shows_the_clients_mood_log(cast: Cast, portal_rows)
 # --- Documents ---------------------------------------------------------------------------
 
 
-def test_documents_list_only_the_clients_own_receipts(cast: Cast, portal_rows) -> None:  # type: ignore[no-untyped-def]
+def test_documents_list_only_the_clients_own_receipts(cast: Cast, portal_rows) -> None:
     mine = Invoice.objects.filter(client=cast.clients["client"])
     theirs = Invoice.objects.filter(client=cast.clients["client2"])
     assert mine.exists() and theirs.exists()
@@ -354,7 +354,7 @@ def test_documents_list_only_the_clients_own_receipts(cast: Cast, portal_rows) -
 # --- Download my data --------------------------------------------------------------------
 
 
-def _download(cast: Cast, role: str = "client") -> tuple[dict, bytes, str]:  # type: ignore[type-arg]
+def _download(cast: Cast, role: str = "client") -> tuple[dict, bytes, str]:
     response = cast.http(role).post(reverse("portal:my_data"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
@@ -364,7 +364,7 @@ def _download(cast: Cast, role: str = "client") -> tuple[dict, bytes, str]:  # t
     return json.loads(raw), archive.read("summary.pdf"), raw
 
 
-def test_download_my_data_holds_the_clients_records_and_is_logged(cast: Cast, portal_rows) -> None:  # type: ignore[no-untyped-def]
+def test_download_my_data_holds_the_clients_records_and_is_logged(cast: Cast, portal_rows) -> None:
     client = cast.clients["client"]
     exports = _entries(client, "export")
     data, pdf, _ = _download(cast)
@@ -391,7 +391,7 @@ def test_download_my_data_holds_the_clients_records_and_is_logged(cast: Cast, po
 
 def test_download_my_data_never_holds_private_notes_or_other_clients(
     cast: Cast, portal_rows
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client = cast.clients["client"]
     _, _, raw = _download(cast)
     private = [client.presenting_concerns]
@@ -410,7 +410,7 @@ def test_download_my_data_never_holds_private_notes_or_other_clients(
 
 def test_download_my_data_needs_as_many_queries_for_many_rows_as_for_few(
     cast: Cast, portal_rows
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client = cast.clients["client"]
     actor = Actor(user=cast.users["client"], role="client")
 
@@ -435,7 +435,7 @@ def test_download_my_data_needs_as_many_queries_for_many_rows_as_for_few(
 @pytest.mark.parametrize("name", ["portal:home", "portal:mood", "portal:relationships"])
 def test_portal_pages_need_as_many_queries_for_many_rows_as_for_few(
     cast: Cast, portal_rows, client_course: Course, name: str
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     browser = cast.http("client")
     url = reverse(name)
     browser.get(url)

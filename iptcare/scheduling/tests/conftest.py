@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 from unittest import mock
 from zoneinfo import ZoneInfo
 
@@ -84,12 +85,12 @@ def cast_hours_and_fees(cast: Cast) -> None:
 
 
 @pytest.fixture
-def clinic_therapist(cast) -> Callable[..., User]:  # type: ignore[no-untyped-def]
+def clinic_therapist(cast) -> Callable[..., User]:
     counter = iter(range(1000))
 
-    def build(windows: list[tuple[int, int, int, str]] | None = None, **kwargs: object) -> User:
+    def build(windows: list[tuple[int, int, int, str]] | None = None, **kwargs: Any) -> User:
         windows = windows if windows is not None else [(d, 9, 17, "in_person") for d in range(7)]
-        return make_therapist(cast.clinic, f"t{next(counter)}@sched.test", windows, **kwargs)  # type: ignore[arg-type]
+        return make_therapist(cast.clinic, f"t{next(counter)}@sched.test", windows, **kwargs)
 
     return build
 

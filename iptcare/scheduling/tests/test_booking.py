@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -19,13 +20,13 @@ WEEKDAYS_9_TO_12 = [(d, 9, 12, "in_person") for d in range(5)]
 
 
 @pytest.fixture
-def setup(cast, clinic_therapist):  # type: ignore[no-untyped-def]
+def setup(cast, clinic_therapist):
     therapist = clinic_therapist(WEEKDAYS_9_TO_12)
     client = make_client(cast.clinic, therapist, email="booker@sched.test")
     return cast, therapist, client
 
 
-def _book(client, therapist, starts_at, **kwargs):  # type: ignore[no-untyped-def]
+def _book(client, therapist, starts_at, **kwargs):
     return services.appointment_book(
         actor=SYSTEM,
         client=client,
@@ -36,7 +37,7 @@ def _book(client, therapist, starts_at, **kwargs):  # type: ignore[no-untyped-de
     )
 
 
-def test_free_slots_follow_weekly_hours_on_the_hour(setup) -> None:  # type: ignore[no-untyped-def]
+def test_free_slots_follow_weekly_hours_on_the_hour(setup) -> None:
     cast, therapist, _ = setup
     with frozen(NOW):
         slots = selectors.free_slots(
@@ -51,7 +52,7 @@ def test_free_slots_follow_weekly_hours_on_the_hour(setup) -> None:  # type: ign
     assert all(s.ends_at - s.starts_at == timedelta(minutes=50) for s in slots)
 
 
-def test_weekends_time_off_and_clinic_holidays_have_no_slots(setup) -> None:  # type: ignore[no-untyped-def]
+def test_weekends_time_off_and_clinic_holidays_have_no_slots(setup) -> None:
     cast, therapist, _ = setup
     AvailabilityException.objects.create(
         clinic=cast.clinic,
@@ -80,7 +81,7 @@ def test_weekends_time_off_and_clinic_holidays_have_no_slots(setup) -> None:  # 
     assert days == [date(2027, 3, 17), date(2027, 3, 19), date(2027, 3, 22)]
 
 
-def test_a_booked_time_leaves_the_free_slots(setup) -> None:  # type: ignore[no-untyped-def]
+def test_a_booked_time_leaves_the_free_slots(setup) -> None:
     cast, therapist, client = setup
     with frozen(NOW):
         _book(client, therapist, local(2027, 3, 16, 10))
@@ -95,7 +96,7 @@ def test_a_booked_time_leaves_the_free_slots(setup) -> None:  # type: ignore[no-
     assert [s.starts_at.hour for s in slots] == [13, 15]  # 9:00 and 11:00 Toronto (EDT)
 
 
-def test_staff_book_a_slot_and_the_client_gets_a_confirmation_and_a_reminder(setup) -> None:  # type: ignore[no-untyped-def]
+def test_staff_book_a_slot_and_the_client_gets_a_confirmation_and_a_reminder(setup) -> None:
     cast, therapist, client = setup
     with frozen(NOW):
         appointment = _book(client, therapist, local(2027, 3, 17, 9))
@@ -120,7 +121,7 @@ def test_staff_book_a_slot_and_the_client_gets_a_confirmation_and_a_reminder(set
 )
 def test_bad_times_are_refused_with_a_reason_and_nothing_is_saved(
     setup, starts_at, message
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     _, therapist, client = setup
     with frozen(NOW), pytest.raises(SchedulingError, match=message) as caught:
         _book(client, therapist, starts_at)
@@ -128,7 +129,7 @@ def test_bad_times_are_refused_with_a_reason_and_nothing_is_saved(
     assert not Appointment.objects.filter(therapist=therapist).exists()
 
 
-def test_booking_over_another_booking_is_refused(setup) -> None:  # type: ignore[no-untyped-def]
+def test_booking_over_another_booking_is_refused(setup) -> None:
     cast, therapist, client = setup
     other = make_client(cast.clinic, therapist)
     with frozen(NOW):
@@ -138,7 +139,7 @@ def test_booking_over_another_booking_is_refused(setup) -> None:  # type: ignore
     assert Appointment.objects.filter(therapist=therapist).count() == 1
 
 
-def test_a_client_books_only_outside_the_notice_period_but_staff_may_book_sooner(setup) -> None:  # type: ignore[no-untyped-def]
+def test_a_client_books_only_outside_the_notice_period_but_staff_may_book_sooner(setup) -> None:
     _, therapist, client = setup
     tomorrow_9 = local(2027, 3, 16, 9)  # 19 hours ahead
     with frozen(NOW):
@@ -149,14 +150,14 @@ def test_a_client_books_only_outside_the_notice_period_but_staff_may_book_sooner
         assert _book(client, therapist, local(2027, 3, 17, 9), by_client=True).status == "booked"
 
 
-def test_a_client_books_only_with_their_own_therapist(setup, clinic_therapist) -> None:  # type: ignore[no-untyped-def]
+def test_a_client_books_only_with_their_own_therapist(setup, clinic_therapist) -> None:
     _, _, client = setup
     stranger = clinic_therapist(WEEKDAYS_9_TO_12)
     with frozen(NOW), pytest.raises(SchedulingError, match="your own therapists"):
         _book(client, stranger, local(2027, 3, 17, 9), by_client=True)
 
 
-def test_groups_are_defined_but_not_bookable(setup) -> None:  # type: ignore[no-untyped-def]
+def test_groups_are_defined_but_not_bookable(setup) -> None:
     _, therapist, client = setup
     with frozen(NOW), pytest.raises(SchedulingError, match="cannot be booked"):
         services.appointment_book(
@@ -168,7 +169,7 @@ def test_groups_are_defined_but_not_bookable(setup) -> None:  # type: ignore[no-
         )
 
 
-def test_cancelling_in_time_is_free_and_frees_the_slot(setup) -> None:  # type: ignore[no-untyped-def]
+def test_cancelling_in_time_is_free_and_frees_the_slot(setup) -> None:
     _, therapist, client = setup
     with frozen(NOW):
         appointment = _book(client, therapist, local(2027, 3, 18, 9))
@@ -180,9 +181,9 @@ def test_cancelling_in_time_is_free_and_frees_the_slot(setup) -> None:  # type: 
         assert _book(client, therapist, local(2027, 3, 18, 9)).status == "booked"
 
 
-def test_a_late_cancellation_by_the_client_is_recorded_and_billed(setup) -> None:  # type: ignore[no-untyped-def]
+def test_a_late_cancellation_by_the_client_is_recorded_and_billed(setup) -> None:
     cast, therapist, client = setup
-    services.fee_set(actor=SYSTEM, therapist=therapist, kind="session", amount=150)
+    services.fee_set(actor=SYSTEM, therapist=therapist, kind="session", amount=Decimal(150))
     with frozen(NOW):
         appointment = _book(client, therapist, local(2027, 3, 16, 9))  # 19 hours ahead
         late = services.appointment_cancel(actor=SYSTEM, appointment=appointment, by_client=True)
@@ -192,9 +193,9 @@ def test_a_late_cancellation_by_the_client_is_recorded_and_billed(setup) -> None
     assert invoice.service.startswith("Late cancellation")
 
 
-def test_the_clinic_cancelling_late_never_bills_the_client(setup) -> None:  # type: ignore[no-untyped-def]
+def test_the_clinic_cancelling_late_never_bills_the_client(setup) -> None:
     _, therapist, client = setup
-    services.fee_set(actor=SYSTEM, therapist=therapist, kind="session", amount=150)
+    services.fee_set(actor=SYSTEM, therapist=therapist, kind="session", amount=Decimal(150))
     with frozen(NOW):
         appointment = _book(client, therapist, local(2027, 3, 16, 9))
         done = services.appointment_cancel(actor=SYSTEM, appointment=appointment, by_client=False)
@@ -202,7 +203,7 @@ def test_the_clinic_cancelling_late_never_bills_the_client(setup) -> None:  # ty
     assert not Invoice.objects.filter(appointment=appointment).exists()
 
 
-def test_moving_an_appointment_cancels_the_old_one_and_links_the_new(setup) -> None:  # type: ignore[no-untyped-def]
+def test_moving_an_appointment_cancels_the_old_one_and_links_the_new(setup) -> None:
     _, therapist, client = setup
     with frozen(NOW):
         old = _book(client, therapist, local(2027, 3, 18, 9))
@@ -214,7 +215,7 @@ def test_moving_an_appointment_cancels_the_old_one_and_links_the_new(setup) -> N
     assert new.status == Appointment.Status.BOOKED
 
 
-def test_a_client_cannot_move_an_appointment_inside_the_notice_period(setup) -> None:  # type: ignore[no-untyped-def]
+def test_a_client_cannot_move_an_appointment_inside_the_notice_period(setup) -> None:
     _, therapist, client = setup
     with frozen(NOW):
         old = _book(client, therapist, local(2027, 3, 16, 9))
@@ -227,7 +228,7 @@ def test_a_client_cannot_move_an_appointment_inside_the_notice_period(setup) -> 
     assert Appointment.objects.filter(therapist=therapist).count() == 1
 
 
-def test_a_failed_move_leaves_the_original_booked(setup) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_move_leaves_the_original_booked(setup) -> None:
     _, therapist, client = setup
     with frozen(NOW):
         old = _book(client, therapist, local(2027, 3, 18, 9))
@@ -239,9 +240,9 @@ def test_a_failed_move_leaves_the_original_booked(setup) -> None:  # type: ignor
     assert old.status == Appointment.Status.BOOKED
 
 
-def test_attending_creates_one_numbered_invoice_and_marking_twice_is_refused(setup) -> None:  # type: ignore[no-untyped-def]
+def test_attending_creates_one_numbered_invoice_and_marking_twice_is_refused(setup) -> None:
     _, therapist, client = setup
-    services.fee_set(actor=SYSTEM, therapist=therapist, kind="session", amount=160)
+    services.fee_set(actor=SYSTEM, therapist=therapist, kind="session", amount=Decimal(160))
     with frozen(NOW):
         appointment = _book(client, therapist, local(2027, 3, 16, 9))
     with frozen(NOW + timedelta(days=2)):
@@ -254,7 +255,7 @@ def test_attending_creates_one_numbered_invoice_and_marking_twice_is_refused(set
     assert invoice.number.startswith("INV-")
 
 
-def test_an_appointment_cannot_be_marked_before_it_starts(setup) -> None:  # type: ignore[no-untyped-def]
+def test_an_appointment_cannot_be_marked_before_it_starts(setup) -> None:
     _, therapist, client = setup
     with frozen(NOW):
         appointment = _book(client, therapist, local(2027, 3, 16, 9))
@@ -262,7 +263,7 @@ def test_an_appointment_cannot_be_marked_before_it_starts(setup) -> None:  # typ
             services.appointment_mark(actor=SYSTEM, appointment=appointment, outcome="attended")
 
 
-def test_a_practicum_student_charges_the_clinics_reduced_rate(cast, clinic_therapist) -> None:  # type: ignore[no-untyped-def]
+def test_a_practicum_student_charges_the_clinics_reduced_rate(cast, clinic_therapist) -> None:
     student = clinic_therapist(WEEKDAYS_9_TO_12, practicum_supervisor=cast.users["supervisor"])
     amount, reduced = selectors.fee_amount(student, "session")
     assert reduced is True
@@ -272,41 +273,42 @@ def test_a_practicum_student_charges_the_clinics_reduced_rate(cast, clinic_thera
     assert fees[(cast.users["therapist"].pk, "session")].practicum_reduced is False
 
 
-def test_payments_cannot_exceed_what_is_owed_nor_be_dated_in_the_future(setup) -> None:  # type: ignore[no-untyped-def]
+def test_payments_cannot_exceed_what_is_owed_nor_be_dated_in_the_future(setup) -> None:
     cast, therapist, client = setup
     admin = Actor(user=cast.users["admin"], role="administrator")
-    services.fee_set(actor=SYSTEM, therapist=therapist, kind="session", amount=100)
+    services.fee_set(actor=SYSTEM, therapist=therapist, kind="session", amount=Decimal(100))
     with frozen(NOW):
         appointment = _book(client, therapist, local(2027, 3, 16, 9))
     with frozen(NOW + timedelta(days=2)):
         invoice = services.appointment_mark(
             actor=SYSTEM, appointment=appointment, outcome="attended"
         )
+        assert invoice is not None
         today = date(2027, 3, 17)
         with pytest.raises(SchedulingError, match="more than the 100.00 still owed"):
             services.payment_record(
-                actor=admin, invoice=invoice, amount=120, method="cash", received_on=today
+                actor=admin, invoice=invoice, amount=Decimal(120), method="cash", received_on=today
             )
         with pytest.raises(SchedulingError, match="future"):
             services.payment_record(
                 actor=admin,
                 invoice=invoice,
-                amount=50,
+                amount=Decimal(50),
                 method="cash",
                 received_on=today + timedelta(days=5),
             )
         assert not invoice.payments.exists()
         services.payment_record(
-            actor=admin, invoice=invoice, amount=100, method="debit", received_on=today
+            actor=admin, invoice=invoice, amount=Decimal(100), method="debit", received_on=today
         )
         with pytest.raises(SchedulingError, match="0.00 still owed"):
             services.payment_record(
-                actor=admin, invoice=invoice, amount=1, method="cash", received_on=today
+                actor=admin, invoice=invoice, amount=Decimal(1), method="cash", received_on=today
             )
     assert invoice.payments.count() == 1
 
 
-def test_next_appointments_gives_each_clients_next_booked_session(setup) -> None:  # type: ignore[no-untyped-def]
+def test_next_appointments_gives_each_clients_next_booked_session(setup) -> None:
     cast, therapist, client = setup
     with frozen(NOW):
         later = _book(client, therapist, local(2027, 3, 19, 9))

@@ -19,7 +19,7 @@ from iptcare.scheduling.tests.conftest import Bookings
 
 def test_the_client_downloads_a_calendar_file_for_their_appointment(
     cast, bookings: Bookings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     appointment = bookings.upcoming["client"]
     response = cast.http("client").get(reverse("scheduling:my_ics", args=[appointment.pk]))
     assert response.status_code == 200
@@ -30,7 +30,7 @@ def test_the_client_downloads_a_calendar_file_for_their_appointment(
     assert str(event["uid"]) == f"appointment-{appointment.pk}@iptcare"
 
 
-def test_another_client_cannot_download_it(cast, bookings: Bookings) -> None:  # type: ignore[no-untyped-def]
+def test_another_client_cannot_download_it(cast, bookings: Bookings) -> None:
     appointment = bookings.upcoming["client"]
     assert (
         cast.http("client2").get(reverse("scheduling:my_ics", args=[appointment.pk])).status_code
@@ -40,7 +40,7 @@ def test_another_client_cannot_download_it(cast, bookings: Bookings) -> None:  #
 
 def test_the_private_feed_works_by_token_keeps_only_the_hash_and_can_be_revoked(
     cast, bookings: Bookings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     browser = cast.http("therapist")
     page = browser.post(reverse("scheduling:calendar_feed"), {"action": "create"})
     link = page.context["new_link"]
@@ -59,7 +59,7 @@ def test_the_private_feed_works_by_token_keeps_only_the_hash_and_can_be_revoked(
     assert anonymous.get(reverse("scheduling:feed", args=[token])).status_code == 404
 
 
-def test_a_forged_or_replaced_feed_token_answers_404(cast) -> None:  # type: ignore[no-untyped-def]
+def test_a_forged_or_replaced_feed_token_answers_404(cast) -> None:
     actor = Actor(user=cast.users["therapist"], role="therapist")
     _, first = services.calendar_feed_create(actor=actor, therapist=cast.users["therapist"])
     services.calendar_feed_create(actor=actor, therapist=cast.users["therapist"])
@@ -73,7 +73,7 @@ def _text_of(html: str) -> str:
     document = HTML(string=html).render()
     words: list[str] = []
 
-    def walk(box) -> None:  # type: ignore[no-untyped-def]
+    def walk(box) -> None:
         if getattr(box, "text", None):
             words.append(box.text)
         for child in getattr(box, "children", []) or []:
@@ -86,7 +86,7 @@ def _text_of(html: str) -> str:
 
 def test_the_receipt_names_clinic_therapist_registration_client_service_and_payment(
     cast, bookings: Bookings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     invoice = (
         Invoice.objects.filter(pk=bookings.invoices["client"].pk, payments__isnull=False)
         .select_related("clinic", "client", "therapist__therapist_profile", "appointment")
@@ -109,7 +109,7 @@ def test_the_receipt_names_clinic_therapist_registration_client_service_and_paym
         assert expected in text, expected
 
 
-def test_producing_a_receipt_is_recorded_as_an_export(cast, bookings: Bookings) -> None:  # type: ignore[no-untyped-def]
+def test_producing_a_receipt_is_recorded_as_an_export(cast, bookings: Bookings) -> None:
     invoice = bookings.invoices["student_client"]
     admin = Actor(user=cast.users["admin"], role="administrator")
     pdf = receipt_export(actor=admin, invoice=invoice)
@@ -120,7 +120,7 @@ def test_producing_a_receipt_is_recorded_as_an_export(cast, bookings: Bookings) 
 
 def test_a_student_s_receipt_names_the_supervisor_and_the_reduced_fee(
     cast, bookings: Bookings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     invoice = bookings.invoices["student_client"]
     text = _text_of(receipt_html(invoice))
     supervisor = cast.users["supervisor"].full_name
@@ -130,7 +130,7 @@ def test_a_student_s_receipt_names_the_supervisor_and_the_reduced_fee(
 
 def test_the_client_downloads_their_own_receipt_but_not_someone_elses(
     cast, bookings: Bookings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     own, theirs = bookings.invoices["client"], bookings.invoices["client2"]
     browser = cast.http("client")
     response = browser.get(reverse("scheduling:my_receipt_pdf", args=[own.pk]))

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _race(workers: int, book) -> list[str]:  # type: ignore[no-untyped-def]
+def _race(workers: int, book) -> list[str]:
     """Run `book(i)` in `workers` threads released together; each answers 'ok' or an error."""
     start = threading.Barrier(workers)
     results: list[str] = []

@@ -19,7 +19,7 @@ from iptcare.scheduling.tests.conftest import SYSTEM, Bookings, frozen, local, m
 NOW = datetime(2027, 3, 15, 18, 0, tzinfo=UTC)
 
 
-def _free_slot(therapist, clinic, kind="consultation", after_hours=30):  # type: ignore[no-untyped-def]
+def _free_slot(therapist, clinic, kind="consultation", after_hours=30):
     not_before = timezone.now() + timedelta(hours=after_hours)
     slots = selectors.free_slots(
         therapist,
@@ -32,7 +32,7 @@ def _free_slot(therapist, clinic, kind="consultation", after_hours=30):  # type:
     return slots[0]
 
 
-def _clinic_today(cast) -> str:  # type: ignore[no-untyped-def]
+def _clinic_today(cast) -> str:
     return timezone.now().astimezone(selectors.zone_of(cast.clinic)).date().isoformat()
 
 
@@ -41,7 +41,7 @@ def _clinic_today(cast) -> str:  # type: ignore[no-untyped-def]
 
 def test_a_new_person_books_a_consultation_and_confirms_it_from_the_email(
     cast, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     therapist = cast.users["therapist2"]
     slot = _free_slot(therapist, cast.clinic)
     browser = cast.http(None)
@@ -61,7 +61,7 @@ def test_a_new_person_books_a_consultation_and_confirms_it_from_the_email(
     assert response.status_code == 302
     pending = Appointment.objects.get(requester_email="robin@example.test")
     assert pending.status == "pending" and pending.client is None
-    link = re.search(r"http\S+/book/confirm/(\S+)/", mail.outbox[-1].body)
+    link = re.search(r"http\S+/book/confirm/(\S+)/", str(mail.outbox[-1].body))
     assert link, mail.outbox[-1].body
     token = link.group(1)
     confirm_url = reverse("scheduling:public_confirm", args=[token])
@@ -93,7 +93,7 @@ def test_a_new_person_books_a_consultation_and_confirms_it_from_the_email(
 )
 def test_public_booking_with_bad_fields_says_what_is_wrong_and_books_nothing(
     cast, fields, field, message
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     therapist = cast.users["therapist2"]
     slot = _free_slot(therapist, cast.clinic)
     data = {
@@ -111,7 +111,7 @@ def test_public_booking_with_bad_fields_says_what_is_wrong_and_books_nothing(
     assert Appointment.objects.count() == before
 
 
-def test_the_honeypot_catches_bots_without_telling_them(cast) -> None:  # type: ignore[no-untyped-def]
+def test_the_honeypot_catches_bots_without_telling_them(cast) -> None:
     therapist = cast.users["therapist2"]
     slot = _free_slot(therapist, cast.clinic)
     before = Appointment.objects.count()
@@ -129,7 +129,7 @@ def test_the_honeypot_catches_bots_without_telling_them(cast) -> None:  # type: 
     assert Appointment.objects.count() == before
 
 
-def test_one_email_address_cannot_hold_several_consultations(cast) -> None:  # type: ignore[no-untyped-def]
+def test_one_email_address_cannot_hold_several_consultations(cast) -> None:
     therapist = cast.users["therapist2"]
     first = _free_slot(therapist, cast.clinic)
     services.consultation_request(
@@ -154,7 +154,7 @@ def test_one_email_address_cannot_hold_several_consultations(cast) -> None:  # t
         )
 
 
-def test_an_unconfirmed_hold_expires_and_frees_the_time(cast, clinic_therapist) -> None:  # type: ignore[no-untyped-def]
+def test_an_unconfirmed_hold_expires_and_frees_the_time(cast, clinic_therapist) -> None:
     therapist = clinic_therapist([(d, 9, 12, "in_person") for d in range(5)])
     with frozen(NOW):
         held, token = services.consultation_request(
@@ -183,7 +183,7 @@ def test_an_unconfirmed_hold_expires_and_frees_the_time(cast, clinic_therapist) 
     assert (held.status, taken.status) == ("expired", "booked")
 
 
-def test_a_forged_confirmation_token_changes_nothing(cast) -> None:  # type: ignore[no-untyped-def]
+def test_a_forged_confirmation_token_changes_nothing(cast) -> None:
     before = list(Appointment.objects.values_list("pk", "status"))
     browser = cast.http(None)
     url = reverse("scheduling:public_confirm", args=["forged-token-" + "x" * 30])
@@ -197,7 +197,7 @@ def test_a_forged_confirmation_token_changes_nothing(cast) -> None:  # type: ign
 # --- Portal -----------------------------------------------------------------------------
 
 
-def test_the_portal_lists_only_the_clients_own_appointments(cast, bookings: Bookings) -> None:  # type: ignore[no-untyped-def]
+def test_the_portal_lists_only_the_clients_own_appointments(cast, bookings: Bookings) -> None:
     page = cast.http("client").get(reverse("scheduling:my_appointments")).content.decode()
     assert cast.users["therapist"].full_name in page
     assert cast.users["therapist2"].full_name not in page  # the other client's therapist
@@ -211,7 +211,7 @@ def test_the_portal_lists_only_the_clients_own_appointments(cast, bookings: Book
     assert theirs.status == "booked"
 
 
-def test_a_client_books_in_the_portal_and_cancels_in_time(cast) -> None:  # type: ignore[no-untyped-def]
+def test_a_client_books_in_the_portal_and_cancels_in_time(cast) -> None:
     therapist = cast.users["therapist"]
     slot = _free_slot(therapist, cast.clinic, kind="session", after_hours=72)
     browser = cast.http("client")
@@ -228,7 +228,7 @@ def test_a_client_books_in_the_portal_and_cancels_in_time(cast) -> None:  # type
     assert booked.status == "cancelled"
 
 
-def test_a_client_cannot_book_with_a_therapist_who_is_not_theirs(cast) -> None:  # type: ignore[no-untyped-def]
+def test_a_client_cannot_book_with_a_therapist_who_is_not_theirs(cast) -> None:
     stranger = cast.users["therapist2"]
     slot = _free_slot(stranger, cast.clinic, kind="session", after_hours=72)
     response = cast.http("client").post(
@@ -245,7 +245,7 @@ def test_a_client_cannot_book_with_a_therapist_who_is_not_theirs(cast) -> None: 
 # --- Staff ------------------------------------------------------------------------------
 
 
-def test_the_therapist_marks_attendance_and_the_admin_records_payment(cast) -> None:  # type: ignore[no-untyped-def]
+def test_the_therapist_marks_attendance_and_the_admin_records_payment(cast) -> None:
     therapist = cast.users["therapist"]
     slot = _free_slot(therapist, cast.clinic, kind="session", after_hours=2)
     appointment = services.appointment_book(
@@ -278,7 +278,7 @@ def test_the_therapist_marks_attendance_and_the_admin_records_payment(cast) -> N
 
 def test_a_supervisor_sees_but_cannot_change_a_supervisees_appointment(
     cast, bookings: Bookings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     appointment = bookings.upcoming["student_client"]
     browser = cast.http("supervisor")
     assert browser.get(reverse("scheduling:appointment", args=[appointment.pk])).status_code == 200
@@ -290,7 +290,7 @@ def test_a_supervisor_sees_but_cannot_change_a_supervisees_appointment(
     assert appointment.status == "booked"
 
 
-def test_availability_editor_refuses_overlapping_hours_with_a_message(cast) -> None:  # type: ignore[no-untyped-def]
+def test_availability_editor_refuses_overlapping_hours_with_a_message(cast) -> None:
     browser = cast.http("therapist")
     response = browser.post(
         reverse("scheduling:availability"),
@@ -316,7 +316,7 @@ def test_availability_editor_refuses_overlapping_hours_with_a_message(cast) -> N
     assert response.context["window_form"].errors["ends"]
 
 
-def test_a_therapist_cannot_remove_another_therapists_hours(cast) -> None:  # type: ignore[no-untyped-def]
+def test_a_therapist_cannot_remove_another_therapists_hours(cast) -> None:
     theirs = cast.users["therapist2"].weekly_availability.first()
     response = cast.http("therapist").post(
         reverse("scheduling:availability_remove", args=[theirs.pk])
@@ -328,13 +328,13 @@ def test_a_therapist_cannot_remove_another_therapists_hours(cast) -> None:  # ty
 # --- Query counts do not grow with rows -------------------------------------------------
 
 
-def _queries(browser, url) -> int:  # type: ignore[no-untyped-def]
+def _queries(browser, url) -> int:
     with CaptureQueriesContext(connection) as captured:
         assert browser.get(url).status_code == 200
     return len(captured)
 
 
-def _fill_week(cast, therapist, count: int) -> None:  # type: ignore[no-untyped-def]
+def _fill_week(cast, therapist, count: int) -> None:
     client = make_client(cast.clinic, therapist, email=f"many{count}@sched.test")
     slots = selectors.free_slots(
         therapist,
@@ -354,7 +354,7 @@ def _fill_week(cast, therapist, count: int) -> None:  # type: ignore[no-untyped-
         )
 
 
-def test_the_schedule_page_needs_as_many_queries_for_many_appointments_as_for_few(cast) -> None:  # type: ignore[no-untyped-def]
+def test_the_schedule_page_needs_as_many_queries_for_many_appointments_as_for_few(cast) -> None:
     therapist = cast.users["therapist"]
     browser = cast.http("therapist")
     week = (timezone.localdate() + timedelta(days=7)).isoformat()
@@ -377,7 +377,7 @@ def test_the_schedule_page_needs_as_many_queries_for_many_appointments_as_for_fe
 )
 def test_list_pages_need_as_many_queries_for_many_rows_as_for_few(
     cast, bookings: Bookings, role, url_name
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     therapist = cast.users["therapist"]
     client = cast.clients["client"]
     browser = cast.http(role)

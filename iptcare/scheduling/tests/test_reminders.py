@@ -20,7 +20,7 @@ EMAIL = "reminded@sched.test"
 
 
 @pytest.fixture
-def booked(cast, clinic_therapist):  # type: ignore[no-untyped-def]
+def booked(cast, clinic_therapist):
     therapist = clinic_therapist([(d, 9, 12, "online") for d in range(5)])
     client = make_client(cast.clinic, therapist, email=EMAIL)
     with frozen(NOW):
@@ -45,7 +45,7 @@ def _run(at: datetime) -> int:
 
 def test_the_confirmation_goes_now_with_a_calendar_file_and_the_reminder_a_day_before(
     booked,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     _run(NOW)
     assert [m.subject.split(" · ")[0] for m in _mine()] == ["Your appointment is booked"]
     name, content, mimetype = _mine()[0].attachments[0]
@@ -62,7 +62,7 @@ def test_the_confirmation_goes_now_with_a_calendar_file_and_the_reminder_a_day_b
     assert booked.video_link in reminder.body or "Join here" in reminder.body
 
 
-def test_running_again_sends_nothing_twice(booked) -> None:  # type: ignore[no-untyped-def]
+def test_running_again_sends_nothing_twice(booked) -> None:
     later = booked.starts_at - timedelta(hours=1)
     _run(later)
     _run(later)
@@ -73,7 +73,7 @@ def test_running_again_sends_nothing_twice(booked) -> None:  # type: ignore[no-u
     }
 
 
-def test_a_crash_before_the_email_went_out_loses_nothing(booked) -> None:  # type: ignore[no-untyped-def]
+def test_a_crash_before_the_email_went_out_loses_nothing(booked) -> None:
     # The worker dies after claiming the row: the transaction rolls back, the row stays due.
     with mock.patch.object(EmailMessage, "send", side_effect=ConnectionError("worker died")):
         assert _run(NOW) == 0
@@ -88,11 +88,11 @@ def test_a_crash_before_the_email_went_out_loses_nothing(booked) -> None:  # typ
     assert row.outcome == "sent"
 
 
-def test_a_crash_after_sending_but_before_marking_sends_again_rather_than_never(booked) -> None:  # type: ignore[no-untyped-def]
+def test_a_crash_after_sending_but_before_marking_sends_again_rather_than_never(booked) -> None:
     """At-least-once, as documented in tasks.py: a rare duplicate, never a lost reminder."""
     original = Reminder.save
 
-    def die_on_mark(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def die_on_mark(self, *args, **kwargs):
         if self.appointment_id == booked.pk and kwargs.get("update_fields") == [
             "sent_at",
             "outcome",
@@ -108,11 +108,11 @@ def test_a_crash_after_sending_but_before_marking_sends_again_rather_than_never(
     assert Reminder.objects.get(appointment=booked, kind="confirmation").sent_at is not None
 
 
-def test_a_failing_email_does_not_hold_up_the_others(booked, cast, clinic_therapist) -> None:  # type: ignore[no-untyped-def]
+def test_a_failing_email_does_not_hold_up_the_others(booked, cast, clinic_therapist) -> None:
     other = Reminder.objects.get(appointment=booked, kind="confirmation")
     real_send = EmailMessage.send
 
-    def fail_for_first(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def fail_for_first(self, *args, **kwargs):
         if self.to == [EMAIL]:
             raise ConnectionError("mail server refused")
         return real_send(self, *args, **kwargs)
@@ -134,7 +134,7 @@ def test_a_failing_email_does_not_hold_up_the_others(booked, cast, clinic_therap
     assert other.sent_at is None and other.attempts == 1
 
 
-def test_a_cancelled_appointment_gets_a_cancellation_and_no_reminder(booked) -> None:  # type: ignore[no-untyped-def]
+def test_a_cancelled_appointment_gets_a_cancellation_and_no_reminder(booked) -> None:
     _run(NOW)
     with frozen(NOW):
         services.appointment_cancel(actor=SYSTEM, appointment=booked, by_client=True)
@@ -146,7 +146,7 @@ def test_a_cancelled_appointment_gets_a_cancellation_and_no_reminder(booked) -> 
     assert Reminder.objects.get(appointment=booked, kind="reminder").outcome == "skipped"
 
 
-def test_the_every_minute_schedule_is_created_once(db) -> None:  # type: ignore[no-untyped-def]
+def test_the_every_minute_schedule_is_created_once(db) -> None:
     tasks.ensure_schedules()
     tasks.ensure_schedules()
     schedule = Schedule.objects.get(name=tasks.SCHEDULE_NAME)

@@ -25,7 +25,7 @@ THURSDAY_10_TO_12 = [(3, 10, 12, "in_person"), (6, 0, 4, "online")]
 
 def test_the_same_wall_clock_time_is_a_different_utc_time_either_side_of_the_change(
     cast, clinic_therapist
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     therapist = clinic_therapist(THURSDAY_10_TO_12)
     client = make_client(cast.clinic, therapist)
     with frozen(BEFORE_THE_CHANGE):
@@ -54,7 +54,7 @@ def test_the_same_wall_clock_time_is_a_different_utc_time_either_side_of_the_cha
 
 def test_the_week_of_slots_across_the_change_stays_at_ten_oclock_local(
     cast, clinic_therapist
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     therapist = clinic_therapist([(3, 10, 11, "in_person")])
     with frozen(BEFORE_THE_CHANGE):
         slots = selectors.free_slots(
@@ -89,7 +89,7 @@ def test_the_skipped_hour_in_march_moves_forward_rather_than_backward() -> None:
 
 def test_the_calendar_file_carries_utc_times_that_read_right_in_toronto(
     cast, clinic_therapist
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     therapist = clinic_therapist(THURSDAY_10_TO_12)
     client = make_client(cast.clinic, therapist)
     with frozen(BEFORE_THE_CHANGE):
@@ -114,7 +114,7 @@ MONDAYS_10_TO_11 = [(0, 10, 11, "in_person")]
 SUNDAYS_ALL_DAY = [(6, 0, 23, "online")]
 
 
-def _book(therapist, client, starts_at: datetime):  # type: ignore[no-untyped-def]
+def _book(therapist, client, starts_at: datetime):
     return services.appointment_book(
         actor=SYSTEM, client=client, therapist=therapist, kind="session", starts_at=starts_at
     )
@@ -127,7 +127,7 @@ def _book(therapist, client, starts_at: datetime):  # type: ignore[no-untyped-de
 )
 def test_a_weekly_ten_oclock_session_stays_at_ten_across_the_change(
     cast, clinic_therapist, first_monday: date, weeks: int
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     therapist = clinic_therapist(MONDAYS_10_TO_11)
     client = make_client(cast.clinic, therapist)
     with time_machine.travel(datetime.combine(first_monday, time(6), tzinfo=UTC), tick=False):
@@ -162,7 +162,7 @@ def test_a_weekly_ten_oclock_session_stays_at_ten_across_the_change(
 )
 def test_the_reminder_goes_the_day_before_at_the_same_clinic_clock_time(
     cast, clinic_therapist, sunday: date, due_utc: datetime
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     therapist = clinic_therapist(SUNDAYS_ALL_DAY)
     client = make_client(cast.clinic, therapist)
     with time_machine.travel(sunday - timedelta(days=20), tick=False):
@@ -179,7 +179,7 @@ def test_the_reminder_of_a_time_the_change_skipped_the_day_before_moves_forward(
     assert due == datetime(2027, 3, 14, 7, 30, tzinfo=UTC)
 
 
-def test_calendar_files_carry_the_clinics_zone_and_its_local_times(cast, clinic_therapist) -> None:  # type: ignore[no-untyped-def]
+def test_calendar_files_carry_the_clinics_zone_and_its_local_times(cast, clinic_therapist) -> None:
     therapist = clinic_therapist(MONDAYS_10_TO_11)
     client = make_client(cast.clinic, therapist)
     with time_machine.travel(EARLY_2027, tick=False):
@@ -230,7 +230,7 @@ def test_calendar_files_carry_the_clinics_zone_and_its_local_times(cast, clinic_
 )
 def test_the_week_of_the_change_shows_each_appointment_once_on_its_day_at_its_local_time(
     cast, clinic_therapist, monday: date, sunday_times: list[datetime]
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     therapist = clinic_therapist(MONDAYS_10_TO_11 + SUNDAYS_ALL_DAY)
     client = make_client(cast.clinic, therapist)
     with time_machine.travel(monday - timedelta(days=14), tick=False):

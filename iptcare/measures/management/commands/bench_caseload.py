@@ -13,6 +13,7 @@ import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -112,7 +113,7 @@ def _targets(results: dict[str, list[tuple[float, float]]]) -> list[str]:
 class Command(BaseCommand):
     help = "Benchmark the caseload page, a submission and a trivial view; write the figures."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--clients", type=int, default=60)
         parser.add_argument("--sessions", type=int, default=20)
         parser.add_argument("--runs", type=int, default=300)
@@ -124,16 +125,16 @@ class Command(BaseCommand):
             "--write", default="", help="Markdown file to update (between bench markers)"
         )
 
-    def handle(self, *args: object, **options: object) -> None:
-        runs = int(options["runs"])  # type: ignore[call-overload]
+    def handle(self, *args: object, **options: Any) -> None:
+        runs = int(options["runs"])
         lines: list[str] = []
-        big = int(options["big_clients"])  # type: ignore[call-overload]
+        big = int(options["big_clients"])
         if big:
             started = time.perf_counter()
             build(
                 therapists=max(1, big // 50),
                 clients=big,
-                sessions=int(options["big_sessions"]),  # type: ignore[call-overload]
+                sessions=int(options["big_sessions"]),
                 completed=0.35,
                 rng=random.Random(2),
                 name="Synthetic load test",
@@ -146,8 +147,8 @@ class Command(BaseCommand):
             self.stdout.write(lines[-1])
         clinic = build(
             therapists=1,
-            clients=int(options["clients"]),  # type: ignore[call-overload]
-            sessions=int(options["sessions"]),  # type: ignore[call-overload]
+            clients=int(options["clients"]),
+            sessions=int(options["sessions"]),
             completed=0.0,
             rng=random.Random(3),
             name="Synthetic caseload",
@@ -158,7 +159,7 @@ class Command(BaseCommand):
         # One response per questionnaire and session: each submission goes to a course of
         # its own (same history as the caseload's), so every one is a real insert, never
         # the stored answer to a repeat.
-        sessions = int(options["sessions"])  # type: ignore[call-overload]
+        sessions = int(options["sessions"])
         submitting = build(
             therapists=1,
             clients=WARM_UP + runs,
@@ -196,9 +197,8 @@ class Command(BaseCommand):
         stored = QuestionnaireResponse.objects.filter(clinic=submitting).count() - stored_before
         if stored != WARM_UP + runs:
             raise RuntimeError(f"{WARM_UP + runs} submissions stored {stored} responses")
-        trivial = results[TRIVIAL]
-        trivial_mean = statistics.mean(wall for wall, _ in trivial)
-        trivial_cpu = statistics.mean(cpu for _, cpu in trivial)
+        trivial_mean = statistics.mean(wall for wall, _ in results[TRIVIAL])
+        trivial_cpu = statistics.mean(cpu for _, cpu in results[TRIVIAL])
         table = [
             "| request | p50 (ms) | p95 (ms) | mean (ms) | throughput vs trivial view "
             "| CPU mean (ms) | same, by CPU time |",

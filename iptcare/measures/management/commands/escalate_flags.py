@@ -9,7 +9,7 @@ from iptcare.measures.tasks import ensure_schedules
 class Command(BaseCommand):
     help = "Escalate risk flags open for 24 hours or more (each once) and ensure the schedule."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument(
             "--schedule",
             action="store_true",

@@ -11,8 +11,10 @@ from __future__ import annotations
 import random
 import time
 import uuid
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from datetime import time as clock
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.management.base import BaseCommand, CommandError
@@ -34,7 +36,7 @@ LAST_NAMES = "Nguyen Smith Patel Martin Roy Wilson Chen Singh Brown Tremblay Lee
 class Command(BaseCommand):
     help = "Create a synthetic clinic: therapists, clients, courses, sessions and answers."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser):
         parser.add_argument("--therapists", type=int, default=10)
         parser.add_argument("--clients", type=int, default=200)
         parser.add_argument("--sessions", type=int, default=12, help="sessions per course (1-20)")
@@ -44,10 +46,10 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--name", default="", help="clinic name (default: a new unique name)")
 
-    def handle(self, *args: object, **options: object) -> None:
+    def handle(self, *args: object, **options: int) -> None:
         therapists, clients, sessions = (
             int(options[k]) for k in ("therapists", "clients", "sessions")
-        )  # type: ignore[call-overload]
+        )
         if therapists < 1 or clients < 1 or not 1 <= sessions <= 20:
             raise CommandError("Need at least 1 therapist and 1 client, and 1-20 sessions.")
         started = time.perf_counter()
@@ -55,8 +57,8 @@ class Command(BaseCommand):
             therapists=therapists,
             clients=clients,
             sessions=sessions,
-            completed=float(options["completed"]),  # type: ignore[arg-type]
-            rng=random.Random(int(options["seed"])),  # type: ignore[call-overload]
+            completed=float(options["completed"]),
+            rng=random.Random(int(options["seed"])),
             name=str(options["name"]) or f"Synthetic clinic {uuid.uuid4().hex[:6]}",
         )
         took = time.perf_counter() - started
@@ -129,7 +131,7 @@ def build(
         )
     courses = Course.objects.bulk_create(course_rows, batch_size=BATCH)
     notes: list[SessionNote] = []
-    response_rows: list[tuple[object, ...]] = []
+    response_rows: list[tuple[Any, ...]] = []  # database parameters of every kind
     pending: dict[str, tuple[tuple[int, int], ...]] = {}
     patterns = _Patterns(rng)
     adapt = connection.ops.adapt_datetimefield_value
@@ -188,7 +190,7 @@ def build(
     return clinic
 
 
-def _insert_many(sql: str, rows: list[tuple[object, ...]]) -> None:
+def _insert_many(sql: str, rows: Sequence[tuple[Any, ...]]) -> None:
     with connection.cursor() as cursor:
         for offset in range(0, len(rows), 50_000):
             cursor.executemany(sql, rows[offset : offset + 50_000])
@@ -213,6 +215,6 @@ class _Patterns:
                 positions = positions_for_total(code, total, rng=self.rng)
                 result = scoring.score(code, positions)
                 items = tuple(zip(positions, result.item_scores, strict=True))
-                options.append((items, result))  # type: ignore[arg-type]
+                options.append((items, result))  # type: ignore[arg-type]  # positions are whole numbers here
             self.cache[(code, total)] = options
         return self.rng.choice(options)
