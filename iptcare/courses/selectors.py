@@ -18,7 +18,7 @@ from django.http import Http404
 
 from iptcare.accounts.models import User
 from iptcare.audit.services import Actor, access_record
-from iptcare.clients.rules import acting_role
+from iptcare.clients.rules import acting_role, clinical_role
 from iptcare.clinic.models import Clinic
 from iptcare.courses import protocols
 from iptcare.courses.models import ClinicCourseSettings, Course, SessionNote
@@ -46,10 +46,13 @@ def _visible_course(user: User | None, pk: int) -> tuple[Course, str]:
     course = (
         Course.objects.filter(clinic_id=user.home_clinic_id, pk=pk).select_related("client").first()
     )
-    if course is None or not user.has_perm("courses.view_course", course):
+    # courses.view_course is the client's clinical record (courses/rules.py); asking the
+    # role that grants it answers both "may they?" and "as whom?" with one care-team query.
+    role = clinical_role(user, course.client) if course is not None else None
+    if course is None or role is None:
         raise Http404
     course.clinic = user.home_clinic
-    return course, acting_role(user, course.client)
+    return course, role
 
 
 def course_get_for(*, actor: Actor, pk: int) -> Course:

@@ -147,6 +147,12 @@ def _risky(instrument: Instrument, answers: list[object], extras: dict[str, obje
     return scoring.risk_raised(instrument, answers, extras=extras)
 
 
+def _known_instrument_or_404(code: str) -> Instrument:
+    if code not in {i.code for i in instruments.ALL}:
+        raise Http404
+    return instruments.get(code)
+
+
 def _instrument_or_404(code: str, clinic_id: int) -> Instrument:
     if code not in enabled_codes(clinic_id):
         raise Http404
@@ -381,9 +387,12 @@ def administer(request: AuthenticatedHttpRequest, course_id: int, code: str) -> 
         course = visit.course
         if not request.user.has_perm("measures.administer", course):
             raise PermissionDenied
-        instrument = _instrument_or_404(code, course.clinic_id)
         if request.method != "POST":
+            instrument = _instrument_or_404(code, course.clinic_id)
             return _administer_form(request, course, instrument, {}, {}, "")
+        # Sending answers: the service refuses a questionnaire the clinic has turned off
+        # (the page says so); asking here too would read the clinic's choices twice.
+        instrument = _known_instrument_or_404(code)
         values = _form_values(instrument, request.POST)
         response, errors, problem = _submit(
             request,

@@ -70,19 +70,19 @@ def test_a_read_records_one_entry_in_the_role_that_grants_it(
     assert (entry.acting_role, entry.client_id) == (granted_as, course.client_id)
 
 
-def test_the_choke_point_reads_the_course_once_and_asks_the_care_team_twice(
+def test_the_choke_point_reads_the_course_once_and_asks_the_care_team_once(
     cast: Cast,
 ) -> None:
     actor, course = _actor(cast, "therapist"), _course(cast)
     with CaptureQueriesContext(connection) as captured:
         fetched = course_get_for(actor=actor, pk=course.pk)
     reads = [q["sql"] for q in captured if q["sql"].startswith("SELECT")]
-    # The course with its client; then the link table, for the rules (may they see it?)
-    # and for the role the access log names: two lookups cost less than prefetching the
-    # care team or annotating the course with it (measured, docs/performance.md).
-    assert len(reads) == 3, reads
+    # The course with its client; then the link table once: the role that grants the
+    # clinical record (clients.rules.clinical_role) says both whether they may see it and
+    # the role the access log names.
+    assert len(reads) == 2, reads
     assert sum('FROM "courses_course"' in sql for sql in reads) == 1, reads
-    assert sum("clients_client_therapists" in sql for sql in reads) == 2, reads
+    assert sum("clients_client_therapists" in sql for sql in reads) == 1, reads
     # The clinic is the viewer's own, already loaded with the request's user.
     with CaptureQueriesContext(connection) as later:
         assert fetched.clinic.time_zone and fetched.client.legal_name

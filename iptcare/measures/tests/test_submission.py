@@ -116,10 +116,10 @@ def test_a_submission_costs_a_fixed_small_number_of_queries(cast: Cast) -> None:
     assert len(inserts) == 3, inserts
     assert len(first.captured_queries) == len(second.captured_queries)
     # Session, user and clinic (every page), the course with its client, the care team
-    # asked twice (the rules, then the role for the access log), the clinic's questionnaires
-    # from the shared cache twice (the view's 404, the service's own check), the sessions
-    # held, the three inserts and the session's update.
-    assert len(statements) <= 13, "\n".join(sql[:120] for sql in statements)
+    # once (the role that grants access, for the rules and the log), the clinic's
+    # questionnaires from the shared cache once (the service's check), the sessions held,
+    # the three inserts and the session's update.
+    assert len(statements) <= 11, "\n".join(sql[:120] for sql in statements)
 
 
 def test_the_handover_pages_read_the_course_and_client_once(cast: Cast) -> None:
@@ -142,3 +142,19 @@ def test_the_handover_pages_read_the_course_and_client_once(cast: Cast) -> None:
         reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
         assert sum('FROM "courses_course"' in sql for sql in reads) == 1, reads
         assert not any('FROM "clients_client"' in sql for sql in reads), reads
+
+
+def test_answers_to_a_questionnaire_the_clinic_turned_off_are_refused_with_a_message(
+    cast: Cast,
+) -> None:
+    from iptcare.measures.models import ClinicInstrument
+
+    course = open_course(cast.clients["client"])
+    ClinicInstrument.objects.create(clinic=cast.clinic, code="phq9", enabled=False)
+    browser = cast.http("therapist")
+    assert browser.get(_give(course)).status_code == 404  # the form is not offered
+    stored = QuestionnaireResponse.objects.count()
+    answer = browser.post(_give(course), PHQ9 | {"key": uuid.uuid4().hex})
+    assert "not one of the questionnaires this clinic uses" in answer.content.decode()
+    assert QuestionnaireResponse.objects.count() == stored
+    assert browser.post(f"/measures/course/{course.pk}/give/nope/", PHQ9).status_code == 404

@@ -159,11 +159,13 @@ class Command(BaseCommand):
         # One response per questionnaire and session: each submission goes to a course of
         # its own (same history as the caseload's), so every one is a real insert, never
         # the stored answer to a repeat.
-        sessions = int(options["sessions"])
+        # Synthetic courses plan at least 12 sessions: with 11 held, session 12 is the one
+        # in progress, and a PHQ-9 for it is new (a course of 20 held has none to come).
+        held = min(int(options["sessions"]), 11)
         submitting = build(
             therapists=1,
             clients=WARM_UP + runs,
-            sessions=sessions,
+            sessions=held,
             completed=0.0,
             rng=random.Random(4),
             name="Synthetic submissions",
@@ -221,7 +223,7 @@ class Command(BaseCommand):
             f"- Caseload: {rows} active clients × {options['sessions']} sessions each "
             f"(PHQ-9 and GAD-7 every session); {runs} requests per row, "
             f"interleaved (one of each in turn), after {WARM_UP} warm-up rounds; each "
-            "submission to a course of its own",
+            f"submission to a course of its own ({held} sessions held)",
             *lines,
         ]
         report = "\n".join([*facts, "", *table, "", *_targets(results)])
