@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-from importlib.util import find_spec
-
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest
@@ -15,6 +12,8 @@ from iptcare.clients.models import Client
 from iptcare.clinic.models import Clinic, TherapistProfile
 from iptcare.intake.models import IntakeRequest, PublicSite, SelfReflection
 from iptcare.intake.services import REQUEST_OBJECT
+from iptcare.scheduling.selectors import PublicFee
+from iptcare.scheduling.selectors import public_fees as scheduling_public_fees
 
 
 def public_clinic(request: HttpRequest) -> Clinic:
@@ -59,12 +58,9 @@ def public_therapists(clinic: Clinic) -> list[TherapistProfile]:
     return sorted(profiles, key=lambda p: (p.is_practicum, p.user.full_name))
 
 
-def public_fees(clinic: Clinic) -> list[object] | None:
-    """The fees the scheduling app publishes, or None while it publishes none."""
-    if find_spec("iptcare.scheduling.selectors") is None:
-        return None
-    selector = getattr(import_module("iptcare.scheduling.selectors"), "public_fees", None)
-    return None if selector is None else list(selector(clinic))
+def public_fees(clinic: Clinic) -> list[PublicFee]:
+    """The fees the public site lists (scheduling keeps them; intake sits beside it)."""
+    return scheduling_public_fees(clinic)
 
 
 def booking_url() -> str:

@@ -29,6 +29,7 @@ from iptcare.intake.forms import (
 )
 from iptcare.intake.models import IntakeRequest, PublicSite
 from iptcare.overview.selectors import course_header_for
+from iptcare.scheduling.selectors import PublicFee
 
 FOCUS_AREAS = [
     ("grief", "Grief", "focus_grief"),
@@ -79,9 +80,9 @@ def about(request: HttpRequest) -> HttpResponse:
 @require_GET
 def therapists(request: HttpRequest) -> HttpResponse:
     clinic = selectors.public_clinic(request)
-    fees: dict[int, list[object]] = {}
-    for fee in selectors.public_fees(clinic) or []:
-        fees.setdefault(fee.therapist.pk, []).append(fee)  # type: ignore[attr-defined]  # annotated or prefetched by the query that fetched it
+    fees: dict[int, list[PublicFee]] = {}
+    for fee in selectors.public_fees(clinic):
+        fees.setdefault(fee.therapist.pk, []).append(fee)
     rows = [(t, fees.get(t.user_id, [])) for t in selectors.public_therapists(clinic)]
     return _public(request, "intake/public/therapists.html", {"therapists": rows})
 

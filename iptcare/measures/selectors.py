@@ -585,9 +585,10 @@ def course_measures(
             firsts.setdefault(key, r.total)
             lasts[key] = r.total
     attended = sessions_attended(course)
+    paired: tuple[outcomes.PairedMeasure, ...] = ("phq9", "gad7")  # reliable change is defined
     changes = [
-        outcomes.measure_change(code, firsts[code], lasts[code])  # type: ignore[arg-type]  # the test feeds deliberately loose values
-        for code in ("phq9", "gad7")
+        outcomes.measure_change(code, firsts[code], lasts[code])
+        for code in paired
         if _paired(responses, code)
     ]
     outcome = None

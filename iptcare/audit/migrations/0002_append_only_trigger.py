@@ -26,8 +26,8 @@ DROP FUNCTION IF EXISTS audit_accessentry_append_only();
 """
 
 
-def _on_postgresql(sql: str):  # type: ignore[no-untyped-def]  # migrations are not type-checked (see pyproject)
-    def run(apps, schema_editor):  # type: ignore[no-untyped-def]  # migrations are not type-checked (see pyproject)
+def _on_postgresql(sql: str):
+    def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(sql, params=None)
 

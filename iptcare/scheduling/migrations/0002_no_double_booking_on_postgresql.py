@@ -22,8 +22,8 @@ ALTER TABLE scheduling_appointment DROP CONSTRAINT IF EXISTS appointment_therapi
 """
 
 
-def _on_postgresql(sql: str):  # type: ignore[no-untyped-def]  # migrations are not type-checked (see pyproject)
-    def run(apps, schema_editor):  # type: ignore[no-untyped-def]  # migrations are not type-checked (see pyproject)
+def _on_postgresql(sql: str):
+    def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(sql, params=None)
 
