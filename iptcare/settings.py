@@ -118,6 +118,7 @@ MIDDLEWARE = [
     "iptcare.core.middleware.PrivateCacheMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "iptcare.core.middleware.ClinicTimeZoneMiddleware",
+    "iptcare.intake.middleware.PublicClinicMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "iptcare.accounts.middleware.StaffIdleTimeoutMiddleware",
     "iptcare.accounts.middleware.StaffTwoFactorMiddleware",

@@ -9,7 +9,7 @@ app_name = "accounts"
 urlpatterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(
+        views.LoginPage.as_view(
             authentication_form=EmailLoginForm,
             template_name="accounts/login.html",
             redirect_authenticated_user=True,

@@ -7,6 +7,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import PermissionDenied
@@ -185,3 +186,14 @@ def two_factor_off(request: AuthenticatedHttpRequest) -> HttpResponse:
     else:
         messages.success(request, "Two-step sign-in is off. You can set it up again here.")
     return redirect("accounts:two_factor")
+
+
+class LoginPage(auth_views.LoginView):
+    """The login page names the clinic whose address this is, with its crisis line: a
+    client in distress may land here first. `request.public_clinic` comes from the public
+    site's middleware (None where no clinic answers on this address)."""
+
+    def get_context_data(self, **kwargs: object) -> dict[str, object]:
+        context = super().get_context_data(**kwargs)
+        context["clinic"] = getattr(self.request, "public_clinic", None)
+        return context

@@ -99,14 +99,15 @@ def test_debug_allows_the_insecure_development_defaults() -> None:
     assert result.stdout.strip() == "True"
 
 
-def test_responses_carry_security_headers(client) -> None:
+def test_responses_carry_security_headers(client, db) -> None:
+    # db: the login page names the clinic whose address this is.
     response = client.get("/accounts/login/")
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_the_stylesheet_and_htmx_are_served_locally(client) -> None:
+def test_the_stylesheet_and_htmx_are_served_locally(client, db) -> None:
     page = client.get("/accounts/login/").content.decode()
     assert "/static/iptcare/app.css" in page
     assert "unpkg.com" not in page and "cdn" not in page.lower()
@@ -117,10 +118,19 @@ def test_the_stylesheet_and_htmx_are_served_locally(client) -> None:
 
 
 def test_crisis_numbers_never_break_across_lines() -> None:
-    from iptcare.core.templatetags.clinic_text import keep_numbers_whole
+    # Each number is now a link to call it (test_crisis_numbers.py), kept on one line by
+    # its class rather than a <span class="nowrap">.
+    from iptcare.core.templatetags.clinic_text import crisis_lines
 
-    html = keep_numbers_whole("Call or text 9-8-8 (Canada's line).\nIn an emergency, call 911.<b>")
-    assert '<span class="nowrap">9-8-8</span>' in html
-    assert '<span class="nowrap">911</span>' in html
+    html = crisis_lines("Call or text 9-8-8 (Canada's line).\nIn an emergency, call 911.<b>")
+    assert '<a class="crisis-number" href="tel:988">9-8-8</a>' in html
+    assert '<a class="crisis-number" href="tel:911">911</a>' in html
     assert html.count("<p>") == 2 and "&lt;b&gt;" in html
     assert "Canada&#x27;s" in html and "&amp;#x" not in html
+    assert ".crisis-number, .crisis-sms { white-space: nowrap;" in _stylesheet()
+
+
+def _stylesheet() -> str:
+    from pathlib import Path
+
+    return (Path(__file__).parents[2] / "static" / "iptcare" / "app.css").read_text()
