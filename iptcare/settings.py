@@ -122,6 +122,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "iptcare.accounts.middleware.StaffIdleTimeoutMiddleware",
     "iptcare.accounts.middleware.StaffTwoFactorMiddleware",
+    "iptcare.measures.handover.HandoverMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

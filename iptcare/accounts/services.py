@@ -310,3 +310,16 @@ def two_factor_turn_off(*, actor: Actor, user: User, reason: str) -> None:
         target=user,
         detail=(detail + reason.strip()) if by_admin else detail,
     )
+
+
+# --- Proving it is still you (leaving "hand the device to the client") --------------------
+
+
+def identity_confirm(*, user: User, secret: str) -> None:
+    """The signed-in person proves they are at the device again: with their two-step code
+    where they use two-step sign-in (a backup code works too), else with their password.
+    TwoFactorError says what was wrong."""
+    if user.two_factor_enabled:
+        two_factor_check(user=user, code=secret)
+    elif not secret or not user.check_password(secret):
+        raise TwoFactorError("That password is not right.")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("course/<id:course_id>/", views.course_page, name="course"),
     path("course/<id:course_id>/plan/", views.plan_page, name="plan"),
     path("course/<id:course_id>/give/<slug:code>/", views.administer, name="administer"),
+    path("handover/end/", views.handover_leave, name="handover_end"),
     path("response/<id:response_id>/", views.response_page, name="response"),
     path("flag/<id:flag_id>/", views.flag_page, name="flag"),
     # The clinic administrator's choice of questionnaires.

@@ -24,7 +24,7 @@ from iptcare.core.parsing import parse_choice, without_nul
 from iptcare.courses.models import Course
 from iptcare.courses.selectors import course_get_for, course_visit
 from iptcare.formulation.selectors import life_events_for_chart
-from iptcare.measures import instruments, portal, scoring
+from iptcare.measures import handover, instruments, portal, scoring
 from iptcare.measures.instruments import NOT_APPLICABLE, Instrument
 from iptcare.measures.models import FlagAction, PlanItem
 from iptcare.measures.scoring import ScoringError
@@ -389,6 +389,9 @@ def administer(request: AuthenticatedHttpRequest, course_id: int, code: str) -> 
             raise PermissionDenied
         if request.method != "POST":
             instrument = _instrument_or_404(code, course.clinic_id)
+            if handover.handover_of(request) is None:
+                # From here on this browser shows nothing else until the password.
+                handover.handover_start(request, course_id=course.pk, code=code)
             return _administer_form(request, course, instrument, {}, {}, "")
         # Sending answers: the service refuses a questionnaire the clinic has turned off
         # (the page says so); asking here too would read the clinic's choices twice.
@@ -412,6 +415,33 @@ def administer(request: AuthenticatedHttpRequest, course_id: int, code: str) -> 
             "measures/administer_done.html",
             {"course": course, "instrument": instrument, "response": response},
         )
+
+
+@login_required
+def handover_leave(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The way out of "hand the device to the client": the therapist's password (or their
+    two-step code). Shows no client and no record."""
+    if handover.handover_of(request) is None:
+        return redirect("home:index")
+    error = ""
+    if request.method == "POST":
+        try:
+            course_id = handover.handover_end(
+                request, user=request.user, secret=request.POST.get("secret", "")
+            )
+        except handover.HandoverError as refused:
+            if not request.user.is_authenticated:  # logged out after too many tries
+                messages.error(request, str(refused))
+                return redirect("accounts:login")
+            error = str(refused)
+        else:
+            return redirect("measures:course", course_id=course_id)
+    return render(
+        request,
+        "measures/handover_end.html",
+        {"uses_code": request.user.two_factor_enabled, "error": error},
+        status=400 if error else 200,
+    )
 
 
 def _administer_form(

@@ -22,6 +22,8 @@ EXPECTED: dict[str, Expectation] = {
     "measures:course": record_page(on_team=200),
     "measures:plan": record_page(on_team=403, treating=200),
     "measures:administer": record_page(on_team=403, treating=200),
+    # Without a device handed over, the way back goes home.
+    "measures:handover_end": logged_in(lambda role: 302),
     "measures:response": record_page(on_team=200),
     "measures:flag": record_page(on_team=200),
     "measures:instruments": logged_in(admin_page),
