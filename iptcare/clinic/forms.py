@@ -16,6 +16,7 @@ class ClinicSettingsForm(LimitedModelForm):
             "crisis_resources",
             "fourth_focus_area_label",
             "require_staff_two_factor",
+            "flag_unsent_risk_answers",
         ]
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),

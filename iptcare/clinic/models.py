@@ -45,6 +45,13 @@ class Clinic(models.Model):
         "authenticator app after their password. Strongly recommended: staff see "
         "clinical records.",
     )
+    flag_unsent_risk_answers = models.BooleanField(
+        "raise a risk flag before the questionnaire is sent",
+        default=True,
+        help_text="When a client picks a risky answer (such as PHQ-9 item 9) in the portal, "
+        "their therapist is told at once, even if the client leaves without sending. "
+        "Turned off, the flag is raised only when the answers are sent.",
+    )
     # Chart numbers are handed out from this counter inside a locked transaction.
     next_chart_number = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

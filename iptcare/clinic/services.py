@@ -14,6 +14,7 @@ SETTINGS_FIELDS = (
     "crisis_resources",
     "fourth_focus_area_label",
     "require_staff_two_factor",
+    "flag_unsent_risk_answers",
 )
 
 

@@ -51,7 +51,8 @@ class FlagActionOut(Schema):
 
 class FlagOut(Schema):
     id: int
-    response_id: int
+    # None while the answers that raised it are not yet sent.
+    response_id: int | None
     reason: str
     status: str
     raised_at: datetime

@@ -186,9 +186,14 @@ class RiskFlag(UndeletableModel):
     clinic = models.ForeignKey("clinic.Clinic", on_delete=models.PROTECT, related_name="+")
     course = models.ForeignKey("courses.Course", on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey("clients.Client", on_delete=models.PROTECT, related_name="+")
+    # None while the answers that raised it are not yet sent (the clinic's choice to flag
+    # a risky answer at once); set when they are.
     response = models.OneToOneField(
-        QuestionnaireResponse, on_delete=models.PROTECT, related_name="flag"
+        QuestionnaireResponse, on_delete=models.PROTECT, related_name="flag", null=True
     )
+    # The questionnaire form's key (its idempotency key) for a flag raised before sending:
+    # the sent answers find their flag by it.
+    draft_key = models.CharField(max_length=64, blank=True)
     reason = models.CharField(max_length=300)
     raised_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -204,6 +209,12 @@ class RiskFlag(UndeletableModel):
         indexes = [
             models.Index(fields=["course", "status"]),
             models.Index(fields=["clinic", "status", "raised_at"]),
+        ]
+        constraints = [
+            # One flag per unsent form, however many times its answers are saved.
+            models.UniqueConstraint(
+                fields=["draft_key"], condition=~models.Q(draft_key=""), name="one_flag_per_form"
+            )
         ]
 
     def __str__(self) -> str:

@@ -129,10 +129,21 @@ def risk_raised(
 ) -> bool:
     """Whether these answers, complete or not, touch a safety item: the same rule as
     ``score(...).risk``, asked while the client is still answering (the crisis box)."""
+    return bool(risky_items(instrument, answers, extras=extras))
+
+
+def risky_items(
+    instrument: Instrument,
+    answers: Sequence[object],
+    *,
+    extras: Mapping[str, object] | None = None,
+) -> tuple[RiskItemRef, ...]:
+    """The safety items these answers, complete or not, touch (item numbers, extra keys):
+    the crisis card goes under each."""
     flagged, _ = _risk(
         instrument, _item_scores(instrument, answers), _extra_answers(instrument, extras)
     )
-    return bool(flagged)
+    return flagged
 
 
 def validate_mood_rating(rating: object, *, ipt_a: bool = False) -> int:

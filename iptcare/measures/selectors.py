@@ -238,6 +238,11 @@ def answered_codes_for_session(course: Course, session_number: int) -> set[str]:
 # --- flags ---------------------------------------------------------------------------------
 
 
+def raised_before_sending(course: Course, key: str) -> bool:
+    """Whether a risky answer on this (unsent) form has already raised its flag."""
+    return RiskFlag.objects.filter(course_id=course.pk, draft_key=key).exists()
+
+
 def flags_for_course(course: Course) -> list[RiskFlag]:
     """Every flag on a course, open ones first, with their actions (two queries)."""
     flags = (

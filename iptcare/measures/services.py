@@ -212,9 +212,86 @@ def _response_store(
         target=response,
         detail=f"{code} session {session_number}",
     )
-    if result.risk:
+    # A flag the clinic raised while the client was answering is this response's flag.
+    pending = (
+        RiskFlag.objects.filter(course_id=course.pk, draft_key=key, response=None).first()
+        if administered == QuestionnaireResponse.Administered.PORTAL
+        else None
+    )
+    if pending is not None:
+        _flag_attach(actor=actor, flag=pending, response=response, answers=answers)
+    elif result.risk:
         _flag_raise(actor=actor, response=response, answers=answers)
     return response
+
+
+def risk_flag_before_sending(
+    *,
+    actor: Actor,
+    course: Course,
+    code: str,
+    answers: Sequence[object],
+    extras: Mapping[str, object],
+    key: str,
+) -> RiskFlag | None:
+    """A risky answer picked in the portal, not yet sent: where the clinic chose so
+    (`Clinic.flag_unsent_risk_answers`), the flag is raised now, so the therapist is told
+    even if the client closes the page without sending. One flag per form (its key),
+    however often the answers are saved; the sent answers attach to it. None where
+    nothing is raised."""
+    if not course.clinic.flag_unsent_risk_answers or not 8 <= len(key) <= 64:
+        return None
+    risky = scoring.risky_items(instruments.get(code), answers, extras=extras)
+    existing = RiskFlag.objects.filter(draft_key=key).first()
+    if existing is not None or not risky:
+        return existing if existing is not None and existing.course_id == course.pk else None
+    reason = f"{risk_reason(code, risky, answers)}, picked before sending"
+    try:
+        with transaction.atomic():
+            flag = RiskFlag.objects.create(
+                clinic_id=course.clinic_id,
+                course_id=course.pk,
+                client_id=course.client_id,
+                draft_key=key,
+                reason=reason[:300],
+            )
+            access_record(
+                actor=actor,
+                action="create",
+                client=course.client,
+                target=flag,
+                detail="risk flag raised before the answers were sent",
+            )
+    except IntegrityError:  # the same form saved twice at once: the other raised it
+        return RiskFlag.objects.filter(draft_key=key).first()
+    therapist_email = course.therapist.email
+    flag_pk = flag.pk
+    transaction.on_commit(lambda: _mail_flag(flag_pk, [therapist_email], escalated=False))
+    return flag
+
+
+def _flag_attach(
+    *,
+    actor: Actor,
+    flag: RiskFlag,
+    response: QuestionnaireResponse,
+    answers: Sequence[object],
+) -> None:
+    """The sent answers join the flag raised while they were picked. Answers changed
+    before sending leave the flag open: the therapist still hears that it was picked."""
+    if response.risk:
+        reason = risk_reason(response.code, response.risk_items, answers)
+    else:
+        reason = f"{flag.reason}; changed before sending (the answers sent raise no flag)"
+    RiskFlag.objects.filter(pk=flag.pk).update(response=response, reason=reason[:300])
+    flag.response, flag.reason = response, reason[:300]
+    access_record(
+        actor=actor,
+        action="update",
+        client=response.course.client,
+        target=flag,
+        detail="risk flag: the answers were sent",
+    )
 
 
 def _flag_raise(

@@ -34,6 +34,7 @@ from iptcare.measures.selectors import (
     enabled_codes,
     flag_get_for,
     plan_for,
+    raised_before_sending,
     response_get_for,
 )
 from iptcare.measures.services import (
@@ -42,6 +43,7 @@ from iptcare.measures.services import (
     flag_resolve,
     plan_set,
     response_submit,
+    risk_flag_before_sending,
 )
 from iptcare.overview.selectors import course_header_for
 
@@ -63,6 +65,9 @@ class FormQuestion:
     options: list[FormOption]
     error: str = ""
     risk: bool = False
+    # The crisis card goes right under the first question whose answer raised it.
+    crisis: bool = False
+    ref: int | str = 0
 
 
 def _questions(
@@ -83,7 +88,7 @@ def _questions(
             )
         number = str(item.number) if instrument.item_count > 1 else ""
         risk = any(rule.item == item.number for rule in instrument.risk_items)
-        questions.append(FormQuestion(name, number, item.text, options, risk=risk))
+        questions.append(FormQuestion(name, number, item.text, options, risk=risk, ref=item.number))
     for extra in instrument.extras:
         name = f"extra_{extra.key}"
         if extra.kind == "yes_no":
@@ -96,7 +101,9 @@ def _questions(
                 FormOption(str(n), option.label, values.get(name) == str(n))
                 for n, option in enumerate(extra.options)
             ]
-        questions.append(FormQuestion(name, "", extra.text, options, risk=extra.risk_if_yes))
+        questions.append(
+            FormQuestion(name, "", extra.text, options, risk=extra.risk_if_yes, ref=extra.key)
+        )
     return questions
 
 
@@ -142,11 +149,6 @@ def _parse(
     return answers, extras, errors
 
 
-def _risky(instrument: Instrument, answers: list[object], extras: dict[str, object]) -> bool:
-    """Whether the answers so far touch a safety item (for the crisis box while saving)."""
-    return scoring.risk_raised(instrument, answers, extras=extras)
-
-
 def _known_instrument_or_404(code: str) -> Instrument:
     if code not in {i.code for i in instruments.ALL}:
         raise Http404
@@ -160,22 +162,52 @@ def _instrument_or_404(code: str, clinic_id: int) -> Instrument:
 
 
 def _form_context(
-    instrument: Instrument, values: dict[str, str], errors: dict[str, str], *, ipt_a: bool
+    instrument: Instrument,
+    values: dict[str, str],
+    errors: dict[str, str],
+    *,
+    ipt_a: bool,
+    crisis_state: str = "not_sent",
 ) -> dict[str, object]:
+    """The form's questions with their answers and errors, and the crisis card under the
+    first answer that touches a safety item. `crisis_state` says what the card may
+    truthfully promise: "flagged" (the therapist has been told) or "not_sent"."""
     questions = _questions(instrument, values, ipt_a=ipt_a)
     for question in questions:
         question.error = errors.get(question.name, "")
     answers, extras, _ = _parse(instrument, values)
+    risky = set(scoring.risky_items(instrument, answers, extras=extras))
+    first = next((q for q in questions if q.risk and q.ref in risky), None)
+    if first is not None:
+        first.crisis = True
     return {
         "instrument": instrument,
         "questions": questions,
-        "risky": _risky(instrument, answers, extras),
+        "risky": first is not None,
+        "crisis_state": crisis_state,
         "unanswered": [
             q.number or q.text
             for q in questions
             if q.name.startswith("item_") and q.name not in values
         ],
     }
+
+
+def _raise_before_sending(
+    request: HttpRequest, course: Course, instrument: Instrument, values: dict[str, str], key: str
+) -> str:
+    """Received answers that touch a safety item raise the flag now where the clinic chose
+    so; what the crisis card may then say ("flagged" or "not_sent")."""
+    answers, extras, _ = _parse(instrument, values)
+    flag = risk_flag_before_sending(
+        actor=actor_from_request(request),
+        course=course,
+        code=instrument.code,
+        answers=answers,
+        extras=extras,
+        key=key,
+    )
+    return "flagged" if flag is not None else "not_sent"
 
 
 def _submit(
@@ -257,9 +289,10 @@ def my_answer(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             request.session.pop(draft_key, None)
             return render(request, "measures/my_done.html", {**base, "response": response})
         request.session[draft_key] = {"key": draft["key"], "values": values}
+        state_now = _raise_before_sending(request, course, instrument, values, draft["key"])
         context = {
             **base,
-            **_form_context(instrument, values, errors, ipt_a=ipt_a),
+            **_form_context(instrument, values, errors, ipt_a=ipt_a, crisis_state=state_now),
             "key": draft["key"],
         }
         context["problem"] = problem
@@ -267,9 +300,16 @@ def my_answer(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             request, "measures/my_answer.html", context, status=200 if problem == "missing" else 400
         )
     request.session[draft_key] = draft
+    told = draft["values"] and raised_before_sending(course, draft["key"])
     context = {
         **base,
-        **_form_context(instrument, draft["values"], {}, ipt_a=ipt_a),
+        **_form_context(
+            instrument,
+            draft["values"],
+            {},
+            ipt_a=ipt_a,
+            crisis_state="flagged" if told else "not_sent",
+        ),
         "key": draft["key"],
     }
     return render(request, "measures/my_answer.html", context)
@@ -290,11 +330,16 @@ def my_save(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     draft = request.session.get(draft_key) or {"key": request.POST.get("key") or uuid.uuid4().hex}
     values = _form_values(instrument, request.POST)
     request.session[draft_key] = {"key": draft["key"], "values": values}
-    answers, extras, _ = _parse(instrument, values)
+    state_now = _raise_before_sending(request, state.course, instrument, values, draft["key"])
+    context = _form_context(
+        instrument,
+        values,
+        {},
+        ipt_a=state.course.protocol == "ipt_a",
+        crisis_state=state_now,
+    )
     return render(
-        request,
-        "measures/_live.html",
-        {"risky": _risky(instrument, answers, extras), "saved": True, "answered": len(values)},
+        request, "measures/_live.html", {**context, "saved": True, "answered": len(values)}
     )
 
 

@@ -44,8 +44,26 @@ def test_a_risky_answer_shows_crisis_help_and_the_therapist_closes_the_flag(
     for number in range(1, 9):
         phone.locator(f"#q-item_{number}").get_by_label("Several days").check()
     phone.locator("#q-item_9").get_by_label("Several days").check()
-    # Saved as you go: the crisis help appears as soon as item 9 is answered.
-    expect(phone.locator("#live")).to_contain_text("9-8-8")
+    # Saved as you go: the crisis help appears as soon as item 9 is answered, right under
+    # it, on screen, with the focus on it; and it says what is true at that moment.
+    card = phone.locator("#crisis-slot-item_9 #crisis-now")
+    expect(card).to_contain_text("Your therapist has been told about this answer")
+    expect(card).to_be_focused()
+    expect(card).to_be_in_viewport()
+    question = phone.locator("#q-item_9").bounding_box()
+    box = card.bounding_box()
+    assert question is not None and box is not None
+    assert 0 <= box["y"] - (question["y"] + question["height"]) < 40, (question, box)
+    expect(card.locator('a[href="tel:988"]')).to_be_visible()
+    expect(card.locator('a[href="sms:988"]')).to_be_visible()
+    # Not a trap: Tab goes on through the card's links to the next question.
+    phone.keyboard.press("Tab")
+    expect(card.locator('a[href="tel:988"]')).to_be_focused()
+    for _ in range(3):
+        phone.keyboard.press("Tab")
+    assert phone.evaluate("document.activeElement.closest('#crisis-now') === null")
+    [flag] = RiskFlag.objects.exclude(pk__in=before)  # raised before sending: the default
+    assert flag.response is None
     phone.locator("#q-extra_difficulty").get_by_label("Somewhat difficult").check()
     screenshot(phone, "risk-flag-1-client-answers-item-9")
     phone.get_by_role("button", name="Send my answers").click()
@@ -56,8 +74,9 @@ def test_a_risky_answer_shows_crisis_help_and_the_therapist_closes_the_flag(
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(phone, "risk-flag-2-client-sees-crisis-resources")
 
-    [flag] = RiskFlag.objects.exclude(pk__in=before)
+    flag.refresh_from_db()  # the answers sent join the flag raised as they were picked
     assert flag.is_open and flag.client == browser_cast.clients["client"]
+    assert flag.response is not None and RiskFlag.objects.exclude(pk__in=before).count() == 1
 
     desk = new_page(DESKTOP)
     login(desk, "therapist")

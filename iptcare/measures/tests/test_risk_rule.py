@@ -32,6 +32,17 @@ def _cases(instrument: Instrument) -> list[tuple[list[Answer], dict[str, object]
     return cases
 
 
+def _card(instrument: Instrument, answers: list[object], extras: dict[str, object]) -> bool:
+    """Whether the form, given these answers as posted, shows the crisis card."""
+    values = {f"item_{n}": str(a) for n, a in enumerate(answers, start=1) if a is not None}
+    for key, reply in extras.items():
+        if reply is not None:
+            values[f"extra_{key}"] = (
+                ("yes" if reply else "no") if reply in (True, False) else str(reply)
+            )
+    return bool(views._form_context(instrument, values, {}, ipt_a=False)["risky"])
+
+
 @pytest.mark.parametrize("instrument", WITH_SAFETY_ITEMS, ids=lambda i: i.code)
 def test_the_crisis_box_and_the_risk_flag_agree_on_every_safety_answer(
     instrument: Instrument,
@@ -41,21 +52,21 @@ def test_the_crisis_box_and_the_risk_flag_agree_on_every_safety_answer(
     for answers, extras in cases:
         flagged = scoring.score(instrument.code, answers, extras=extras).risk
         as_posted: list[object] = list(answers)
-        assert views._risky(instrument, as_posted, extras) is flagged, (answers, extras)
+        assert _card(instrument, as_posted, extras) is flagged, (answers, extras)
 
 
 def test_the_epds_self_harm_item_is_risky_by_its_score_not_its_position() -> None:
     epds = instruments.get("epds")
     answers: list[object] = [None] * epds.item_count
     answers[9] = 0  # the first option of item 10 is "Yes, quite often": it scores 3
-    assert views._risky(epds, answers, {})
+    assert _card(epds, answers, {})
     answers[9] = 3  # "Never" scores 0
-    assert not views._risky(epds, answers, {})
+    assert not _card(epds, answers, {})
 
 
 def test_the_page_asks_the_scoring_module(monkeypatch: pytest.MonkeyPatch) -> None:
     phq9 = instruments.get("phq9")
     calm: list[object] = [0] * phq9.item_count
-    assert not views._risky(phq9, calm, {})
-    monkeypatch.setattr(scoring, "risk_raised", lambda *args, **kwargs: True)
-    assert views._risky(phq9, calm, {})
+    assert not _card(phq9, calm, {})
+    monkeypatch.setattr(scoring, "risky_items", lambda *args, **kwargs: (9,))
+    assert _card(phq9, calm, {})

@@ -174,7 +174,7 @@ def test_flags_and_answers_are_never_deleted(cast: Cast) -> None:
     with pytest.raises(NeverDeletedError):
         RiskFlag.objects.all().delete()
     with pytest.raises(NeverDeletedError):
-        QuestionnaireResponse.objects.filter(pk=flag.response_id).delete()
+        QuestionnaireResponse.objects.filter(flag=flag).delete()
 
 
 def test_a_flag_open_24_hours_is_escalated_once_to_the_supervisor(
