@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
 from iptcare.accounts.models import User
@@ -158,6 +158,32 @@ def course_position(course: Course) -> CoursePosition:
     # The model manager, not `course.notes`: a related manager is costly to build per call.
     held = SessionNote.objects.filter(ATTENDED, course_id=course.pk).count()
     return position_for(course.protocol_spec, held, course.planned_sessions)
+
+
+@dataclass(frozen=True)
+class SessionOnDay:
+    """A course on one day of the clinic: where it stands, and the attended session whose
+    note is dated that day, if there is one (the open draft preferred, as the session
+    under way)."""
+
+    position: CoursePosition
+    number: int | None
+    is_open: bool
+
+
+def session_on_day(course: Course, day: date) -> SessionOnDay:
+    """The course's position and its attended note dated `day` (a date of the clinic,
+    see `clinic_today`), in the one query `course_position` makes."""
+    on_day = Q(date=day)
+    found = SessionNote.objects.filter(ATTENDED, course_id=course.pk).aggregate(
+        held=Count("pk"),
+        open_number=Max("number", filter=on_day & Q(status=SessionNote.Status.DRAFT)),
+        any_number=Max("number", filter=on_day),
+    )
+    position = position_for(course.protocol_spec, found["held"], course.planned_sessions)
+    if found["open_number"] is not None:
+        return SessionOnDay(position, found["open_number"], is_open=True)
+    return SessionOnDay(position, found["any_number"], is_open=False)
 
 
 def note_position(course: Course, note: SessionNote) -> CoursePosition:

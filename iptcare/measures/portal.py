@@ -1,8 +1,20 @@
-"""What the client's portal shows: which questionnaires are due, and their progress.
+"""What the client's portal shows (which questionnaires are due, and their progress), and
+the session a questionnaire's answers are filed under, wherever it is answered.
+
+Which session does a questionnaire belong to? The one it was given in:
+* Given in session ("hand the device to the client"): the session whose note is dated
+  today, open or already signed (the therapist may sign first, then hand the device
+  over); without one, the course's current session (sessions held + 1, from the courses
+  app): with a session booked today and its note not yet opened, that is today's session.
+* Answered in the portal: the session whose note is open today (the client answering in
+  the waiting room while the session is under way); otherwise the current session, so an
+  evening answer after the day's note is signed belongs to the next session.
+A note starts as a draft marked "attended", so "sessions held + 1" alone would file a
+questionnaire given after the note was opened under the next session.
 
 When is a questionnaire due? (also in docs/measures-scoring.md, "Due questionnaires")
-* The session it belongs to is the course's current session number (sessions held + 1,
-  from the courses app).
+* For the session its answers would be filed under (above).
+* While that session's note is open today: due now (the session is under way).
 * With a booked session: due from 48 hours before that session starts.
 * With bookings but none in the next 48 hours: not yet due; the page says when it opens.
 * With an open course and no booking at all: due now, so a client between bookings can
@@ -18,7 +30,7 @@ from datetime import datetime, timedelta
 
 from iptcare.clients.models import Client
 from iptcare.courses.models import Course
-from iptcare.courses.selectors import course_position
+from iptcare.courses.selectors import SessionOnDay, clinic_today, session_on_day
 from iptcare.measures import charts
 from iptcare.measures.models import QuestionnaireResponse
 from iptcare.measures.selectors import (
@@ -53,29 +65,43 @@ def open_course_for(client: Client) -> Course | None:
     )
 
 
-def current_session_number(course: Course) -> int:
-    """The session being worked towards: answers given now belong to it."""
-    return course_position(course).number
+def _filed_under(today: SessionOnDay, *, in_session: bool) -> int:
+    if today.number is not None and (in_session or today.is_open):
+        return today.number
+    return today.position.number
+
+
+def session_for_answers(course: Course, *, in_session: bool) -> int:
+    """The session a questionnaire answered now is filed under (see the module's
+    docstring): `in_session` when given in session, else answered in the portal. One
+    query; `course.clinic` must be loaded (its time zone decides what today is)."""
+    today = session_on_day(course, clinic_today(course.clinic))
+    return _filed_under(today, in_session=in_session)
 
 
 def portal_state(client: Client) -> PortalState:
     course = open_course_for(client)
     if course is None:
         return PortalState(course=None)
-    number = current_session_number(course)
+    today = session_on_day(course, clinic_today(course.clinic))
+    number = _filed_under(today, in_session=False)
     planned = measures_due_at(course, number)
     answered = answered_codes_for_session(course, number)
     state = PortalState(course=course, session_number=number)
-    soon = upcoming_sessions_for(client, within_hours=int(DUE_BEFORE.total_seconds() // 3600))
-    if soon:
-        state.booked_at = soon[0].starts_at
-    else:
-        later = next_appointments([client.pk]).get(client.pk)
-        if later is not None:
-            state.booked_at = later.starts_at
-            state.opens_at = later.starts_at - DUE_BEFORE
-            state.done = [m for m in planned if m.code in answered]
-            return state
+    # A note open today: the session is under way and its questionnaires are due now,
+    # whenever the next one is booked.
+    if not today.is_open:
+        hours = int(DUE_BEFORE.total_seconds() // 3600)
+        soon = upcoming_sessions_for(client, within_hours=hours)
+        if soon:
+            state.booked_at = soon[0].starts_at
+        else:
+            later = next_appointments([client.pk]).get(client.pk)
+            if later is not None:
+                state.booked_at = later.starts_at
+                state.opens_at = later.starts_at - DUE_BEFORE
+                state.done = [m for m in planned if m.code in answered]
+                return state
     state.due = [m for m in planned if m.code not in answered]
     state.done = [m for m in planned if m.code in answered]
     return state

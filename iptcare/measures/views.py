@@ -446,7 +446,7 @@ def administer(request: AuthenticatedHttpRequest, course_id: int, code: str) -> 
             request,
             course=course,
             instrument=instrument,
-            session_number=portal.current_session_number(course),
+            session_number=portal.session_for_answers(course, in_session=True),
             values=values,
             key=request.POST.get("key", ""),
             administered="in_session",

@@ -118,8 +118,8 @@ def test_a_submission_costs_a_fixed_small_number_of_queries(cast: Cast) -> None:
     assert len(first.captured_queries) == len(second.captured_queries)
     # Session, user and clinic (every page), the course with its client, the care team
     # once (the role that grants access, for the rules and the log), the clinic's
-    # questionnaires from the shared cache once (the service's check), the sessions held,
-    # the three inserts and the session's update.
+    # questionnaires from the shared cache once (the service's check), the sessions held
+    # and today's note (one query), the three inserts and the session's update.
     assert len(statements) <= 11, "\n".join(sql[:120] for sql in statements)
 
 
