@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
         ('clients', '0001_initial'),
         ('clinic', '0003_flag_unsent_risk_answers'),
         ('courses', '0002_cliniccoursesettings_sessionnote_noteamendment_and_more'),
-        ('measures', '0002_one_response_per_session'),
+        ('measures', '0003_refile_in_session_answers_to_their_session'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
