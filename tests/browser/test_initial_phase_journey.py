@@ -16,6 +16,7 @@ from iptcare.courses.selectors import clinic_today
 from iptcare.formulation.models import FocusAreaChoice
 from tests import factories
 from tests.browser.conftest import DESKTOP, screenshot
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -70,6 +71,11 @@ def test_a_therapist_runs_the_initial_phase_to_an_agreed_formulation(
     page.locator("#q-extra_difficulty").get_by_label("Very difficult").check()
     page.get_by_role("button", name="Send my answers").click()
     expect(page.get_by_text("Your answers are saved.")).to_be_visible()
+    # The device comes back to the therapist only with their password.
+    page.get_by_role("link", name="Therapist: back to the record").click()
+    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_role("button", name="Back to the record").click()
+    page.wait_for_url(f"**/measures/course/{course.pk}/")
 
     page.goto(f"/courses/{course.pk}/")
     page.get_by_role("link", name="New session note").click()

@@ -121,7 +121,7 @@ def test_wrong_password_shows_the_form_error_and_stays_on_login(page, browser_ca
     expect(page).to_have_url(LOGIN_URL)
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("That email and password do not match an account.")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in to Cast Test Clinic")
     # The email is kept, the password is not echoed back.
     expect(page.get_by_label("Email")).to_have_value(email)
     expect(page.get_by_label("Password")).to_have_value("")
@@ -150,7 +150,7 @@ def test_logout_button_posts_and_lands_on_login(page, login):
     assert logout.value.method == "POST"
     page.wait_for_url(LOGIN_URL)
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Log in")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Log in to Cast Test Clinic")
     expect(page.get_by_role("button", name="Log out")).to_have_count(0)
     # The session is really gone: home now sends us back to the login page.
     page.goto("/home/")

@@ -64,7 +64,7 @@ def _number_links(number: CrisisNumber) -> str:
     if number.text:
         link += (
             f' <a class="crisis-sms" href="sms:{number.digits}"'
-            f' aria-label="Send a text message to {shown}">(send a text)</a>'
+            f' aria-label="Text {shown}">(send a text)</a>'
         )
     return link
 
