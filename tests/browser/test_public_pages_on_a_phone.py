@@ -1,0 +1,48 @@
+"""The public pages on a 360 px phone: every column of the fees table is in view, and
+nothing scrolls sideways where a keyboard cannot go (axe-core's own check)."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from tests import factories
+from tests.browser.conftest import PHONE, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def _axe_violations(page, rule: str) -> list[dict[str, object]]:
+    """axe-core's findings for one rule on the page as it is now (axe ships in the dev extra
+    as axe-playwright-python; evaluated by the browser's devtools, so the CSP allows it)."""
+    results = Axe().run(page, options={"runOnly": {"type": "rule", "values": [rule]}})
+    return list(results.response["violations"])
+
+
+def test_the_fees_table_shows_every_column_on_a_phone_without_scrolling_sideways(
+    new_page, browser_cast
+):
+    users = browser_cast.users
+    # Long names and every kind of appointment: the widest table the clinic publishes.
+    for kind, amount in [
+        ("consultation", "0"),
+        ("session", "150"),
+        ("guardian", "150"),
+        ("group", "60"),
+    ]:
+        factories.fee(users["therapist"], kind, amount)
+        factories.fee(users["therapist2"], kind, amount)
+    factories.fee(users["student"], "session", "1250")  # a practicum fee of its own
+    visitor = new_page(PHONE)
+    visitor.goto("/fees/")
+    table = visitor.get_by_role("table")
+    expect(table).to_be_visible()
+    assert visitor.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # Every fee is inside the screen, not cut off or scrolled out of sight.
+    for cell in visitor.locator("tbody td:last-child").all():
+        box = cell.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= PHONE["width"], cell.inner_text()
+    expect(table).to_contain_text("$1250")
+    assert _axe_violations(visitor, "scrollable-region-focusable") == []
+    screenshot(visitor, "public-fees-phone")
