@@ -46,3 +46,22 @@ def test_the_fees_table_shows_every_column_on_a_phone_without_scrolling_sideways
     expect(table).to_contain_text("$1250")
     assert _axe_violations(visitor, "scrollable-region-focusable") == []
     screenshot(visitor, "public-fees-phone")
+
+
+def test_the_parent_or_guardian_fields_appear_for_an_adolescent_only(new_page, browser_cast):
+    visitor = new_page(PHONE)
+    visitor.goto("/get-started/")
+    guardian = visitor.get_by_role("group", name="Parent or guardian")
+    expect(guardian).to_be_hidden()  # until the date of birth says who the help is for
+    born = visitor.get_by_label("Date of birth")
+    fifteen_years_ago = visitor.evaluate(
+        "(() => { const d = new Date(); d.setFullYear(d.getFullYear() - 15);"
+        " return d.toISOString().slice(0, 10); })()"
+    )
+    born.fill(fifteen_years_ago)
+    expect(guardian).to_be_visible()
+    expect(visitor.get_by_label("Parent or guardian's name")).to_be_editable()
+    assert visitor.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    screenshot(visitor, "public-form-adolescent-phone")
+    born.fill("1988-07-14")
+    expect(guardian).to_be_hidden()

@@ -347,3 +347,12 @@ def test_converting_links_the_consultation_booked_on_the_public_site(
     entry = AccessEntry.objects.filter(detail="consultation linked").get()
     assert (entry.client, entry.object_id) == (client, str(held.pk))
     assert "1 consultation linked" in request.events.get(kind="converted").note
+
+
+def test_the_date_of_birth_from_the_public_form_is_already_in_the_conversion_form(
+    cast: Cast,
+) -> None:
+    request = submit(cast, date_of_birth=date(1990, 5, 1))
+    page = cast.http("admin").get(reverse("intake:request_convert", args=[request.pk]))
+    assert page.status_code == 200
+    assert 'value="1990-05-01"' in page.content.decode()
