@@ -81,6 +81,7 @@ class IntakeRequest(models.Model):
         CONSULTATION_BOOKED = "consultation_booked", "Consultation booked"
         DECLINED = "declined", "Declined"
         REFERRED = "referred", "Referred elsewhere"
+        CONVERTED = "converted", "Converted to a client"
 
     class AgeGroup(models.TextChoices):
         ADULT = "adult", "Adult (18 or older)"
