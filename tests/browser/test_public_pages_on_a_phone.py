@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests import factories
@@ -35,7 +36,7 @@ def test_the_fees_table_shows_every_column_on_a_phone_without_scrolling_sideways
         factories.fee(users["therapist2"], kind, amount)
     factories.fee(users["student"], "session", "1250")  # a practicum fee of its own
     visitor = new_page(PHONE)
-    visitor.goto("/fees/")
+    visitor.goto(reverse("intake:fees"))
     table = visitor.get_by_role("table")
     expect(table).to_be_visible()
     assert visitor.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -50,7 +51,7 @@ def test_the_fees_table_shows_every_column_on_a_phone_without_scrolling_sideways
 
 def test_the_parent_or_guardian_fields_appear_for_an_adolescent_only(new_page, browser_cast):
     visitor = new_page(PHONE)
-    visitor.goto("/get-started/")
+    visitor.goto(reverse("intake:request"))
     guardian = visitor.get_by_role("group", name="Parent or guardian")
     expect(guardian).to_be_hidden()  # until the date of birth says who the help is for
     born = visitor.get_by_label("Date of birth")
@@ -65,3 +66,28 @@ def test_the_parent_or_guardian_fields_appear_for_an_adolescent_only(new_page, b
     screenshot(visitor, "public-form-adolescent-phone")
     born.fill("1988-07-14")
     expect(guardian).to_be_hidden()
+
+
+def test_the_choose_a_time_error_goes_once_a_time_is_chosen(
+    new_page, browser_cast, therapist_hours
+):
+    therapist = browser_cast.users["therapist"]
+    visitor = new_page(PHONE)
+    visitor.goto(reverse("scheduling:public_book") + f"?therapist={therapist.pk}")
+    visitor.get_by_label("Your name").fill("Robin Fisher")
+    visitor.get_by_label("Email").fill("robin.fisher@example.test")
+    visitor.get_by_label("Phone").fill("416-555-0123")
+    visitor.get_by_role("button", name="Book this consultation").click()
+    error = visitor.locator("#slots-error")
+    expect(error).to_contain_text("Choose a time")
+    expect(visitor.locator("[data-clears-with-time]")).to_be_visible()
+    for _ in range(4):  # the first week shown may have no free time left
+        if visitor.locator(".slots__radio").count():
+            break
+        visitor.get_by_role("link", name="Later →").click()
+    visitor.locator(".slots__time").first.click()
+    expect(error).to_have_count(0)
+    expect(visitor.locator("[data-clears-with-time]")).to_have_count(0)
+    expect(visitor.locator(".slots")).not_to_have_class("slots--error")
+    assert "slots-error" not in (visitor.locator(".slots").get_attribute("aria-describedby") or "")
+    screenshot(visitor, "public-book-time-chosen-phone")
