@@ -68,9 +68,7 @@ class IntakeForm(LimitedForm):
     )
     date_of_birth = forms.DateField(
         label="Date of birth",
-        widget=forms.DateInput(
-            attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"
-        ),
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
         help_text=f"We see adults, and adolescents from {ADOLESCENT_FROM} with a parent or "
         f"guardian's agreement.",
     )

@@ -222,7 +222,7 @@ class Appointment(models.Model):
 
     @property
     def kind_in_sentence(self) -> str:
-        """"IPT session", "initial consultation": the type as written mid-sentence."""
+        """The type as written mid-sentence: "IPT session", "initial consultation"."""
         kind = KINDS.get(self.kind)
         return kind.in_sentence if kind is not None else str(self.get_kind_display())
 

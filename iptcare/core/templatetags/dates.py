@@ -1,7 +1,7 @@
 """Date filters for every template (a builtin, see settings.TEMPLATES): `|day`,
 `|day_short`, `|weekday`, `|weekday_short`, `|day_month`, `|month`, `|when`, `|stamp`,
-`|clock`, `|clock_in_zone`. The formats live in `iptcare.core.dates`; aware times arrive already in the
-current zone (the clinic's), as for Django's `|date`."""
+`|clock`, `|clock_in_zone`. The formats live in `iptcare.core.dates`; aware times arrive
+already in the current zone (the clinic's), as for Django's `|date`."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -44,4 +44,5 @@ def test_a_time_is_written_on_the_clinics_clock_and_says_so(
 
 def test_a_fixed_offset_zone_is_written_by_its_name() -> None:
     moment = datetime(2027, 7, 12, 15, 0, tzinfo=UTC)
-    assert dates.clock_in_zone(moment, timezone.utc) == "3:00 p.m. UTC"
+    fixed = timezone(timedelta(hours=-5))
+    assert dates.clock_in_zone(moment, fixed) == "10:00 a.m. UTC-05:00"

@@ -211,6 +211,6 @@ def test_every_fee_of_a_practicum_student_is_marked_reduced_even_one_set_for_the
 
 def test_the_fees_page_leads_to_the_intake_form(cast: Cast) -> None:
     body = cast.http(None).get(reverse("intake:fees")).content.decode()
-    main = body.split('<main', 1)[1].split("</main>", 1)[0]
+    main = body.split("<main", 1)[1].split("</main>", 1)[0]
     assert f'<a class="btn btn--primary public-cta" href="{reverse("intake:request")}">' in main
     assert reverse("scheduling:public_book") not in main

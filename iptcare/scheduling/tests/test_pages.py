@@ -65,8 +65,8 @@ def test_a_new_person_books_a_consultation_and_confirms_it_from_the_email(
     link = re.search(r"http\S+/book/confirm/(\S+)/", str(mail.outbox[-1].body))
     assert link, mail.outbox[-1].body
     asked = str(mail.outbox[-1].body)
-    local_time = slot.starts_at.astimezone(selectors.zone_of(cast.clinic))
-    assert f"{local_time:%-I:%M} {'a.m.' if local_time.hour < 12 else 'p.m.'} Toronto time." in asked
+    local = slot.starts_at.astimezone(selectors.zone_of(cast.clinic))
+    assert f"{local:%-I:%M} {'a.m.' if local.hour < 12 else 'p.m.'} Toronto time." in asked
     assert "America/Toronto" not in asked
     token = link.group(1)
     confirm_url = reverse("scheduling:public_confirm", args=[token])
