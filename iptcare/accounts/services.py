@@ -27,8 +27,16 @@ class InvitationError(ValueError):
     """An invitation that cannot be sent or accepted; the message says why."""
 
 
-def _invitation_email(invitation: Invitation, link: str) -> None:
-    context = {"invitation": invitation, "link": link, "clinic": invitation.clinic}
+def greeting_name(user: User, client: Client | None = None) -> str:
+    """The name to greet someone by: a client's preferred name (else their first name),
+    a staff member's full name."""
+    if client is None:
+        client = Client.objects.filter(user=user).first()
+    return client.first_name if client is not None else user.full_name
+
+
+def _invitation_email(invitation: Invitation, link: str, name: str) -> None:
+    context = {"invitation": invitation, "link": link, "clinic": invitation.clinic, "name": name}
     send_mail(
         subject=f"Your invitation to {invitation.clinic.name}",
         message=render_to_string("accounts/email/invitation.txt", context),
@@ -67,7 +75,8 @@ def invitation_create(*, actor: Actor, user: User) -> tuple[Invitation, str]:
             detail="portal invitation",
         )
     link = settings.SITE_URL.rstrip("/") + reverse("accounts:invitation_accept", args=[token])
-    transaction.on_commit(lambda: _invitation_email(invitation, link))
+    name = greeting_name(user, client)
+    transaction.on_commit(lambda: _invitation_email(invitation, link, name))
     return invitation, token
 
 

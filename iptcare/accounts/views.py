@@ -48,7 +48,15 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, "Welcome. Your password is set and you are logged in.")
             return redirect("home:index")
     return render(
-        request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}
+        request,
+        "accounts/invitation_accept.html",
+        {
+            "form": form,
+            "invitation": invitation,
+            # The person is not logged in yet: the page names the clinic that invited them.
+            "clinic": invitation.clinic,
+            "name": services.greeting_name(invitation.user),
+        },
     )
 
 

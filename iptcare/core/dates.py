@@ -117,3 +117,30 @@ def weekday_at(value: datetime, zone: tzinfo | None = None) -> str:
     """Tuesday 4 August 2026 at 10:00 a.m., for emails and messages about one appointment."""
     local = _in_zone(value, zone)
     return f"{weekday(local)} at {_the_clock(local)}"
+
+
+def _zone_key(zone: tzinfo | str) -> str:
+    return zone if isinstance(zone, str) else str(getattr(zone, "key", None) or zone)
+
+
+def _names_a_city(key: str) -> bool:
+    return "/" in key and not key.startswith("Etc/")
+
+
+def zone_city(zone: tzinfo | str) -> str:
+    """The place a time zone is named after, as people say it: "Toronto" for
+    America/Toronto, "Buenos Aires" for America/Argentina/Buenos_Aires; a zone named after
+    no city (UTC, Etc/GMT+5) keeps its name."""
+    key = _zone_key(zone)
+    if not _names_a_city(key):
+        return key.removeprefix("Etc/")
+    return key.rsplit("/", 1)[1].replace("_", " ")
+
+
+def clock_in_zone(value: datetime, zone: tzinfo) -> str:
+    """10:00 a.m. Toronto time (10:00 a.m. UTC): the clock in `zone`, saying which, for
+    people who may read it elsewhere (emails)."""
+    clock = _the_clock(_in_zone(value, zone))
+    if _names_a_city(_zone_key(zone)):
+        return f"{clock} {zone_city(zone)} time"
+    return f"{clock} {zone_city(zone)}"

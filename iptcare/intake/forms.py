@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from django import forms
 
@@ -11,7 +12,21 @@ from iptcare.intake import content
 from iptcare.intake.models import IntakeRequest, PublicSite, SelfReflection
 from iptcare.intake.services import LOGO_MAX_BYTES
 
+# Under 18 a parent or guardian is asked for; IPT-A starts at 13.
+ADOLESCENT_FROM = 13
+ADULT_FROM = 18
 PHONE = re.compile(r"^[0-9+().\- ]{7,30}(\s*(ext\.?|x)\s*[0-9]{1,6})?$", re.IGNORECASE)
+
+
+def age_on(born: date, day: date) -> int:
+    """Whole years of age on `day`."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def age_group_on(born: date, day: date) -> str:
+    if age_on(born, day) < ADULT_FROM:
+        return IntakeRequest.AgeGroup.ADOLESCENT
+    return IntakeRequest.AgeGroup.ADULT
 
 
 def _clean_phone(value: str) -> str:
@@ -24,24 +39,38 @@ def _clean_phone(value: str) -> str:
 class IntakeForm(LimitedForm):
     """The public "get in touch" form. `website` is a honeypot: people never see it."""
 
-    full_name = forms.CharField(label="Your name", max_length=200)
-    preferred_name = forms.CharField(
-        label="What should we call you?", max_length=100, required=False
+    full_name = forms.CharField(
+        label="Your name",
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    email = forms.EmailField(label="Email address", max_length=254)
-    phone = forms.CharField(label="Phone number", max_length=40, required=False)
+    preferred_name = forms.CharField(
+        label="What should we call you?",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.CharField(
+        label="Phone number",
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
     preferred_contact = forms.ChoiceField(
         label="How should we contact you?",
         choices=IntakeRequest.ContactMethod.choices,
         widget=forms.RadioSelect,
     )
-    age_group = forms.ChoiceField(
-        label="Who is the help for?",
-        choices=[
-            ("adult", "An adult (18 or older)"),
-            ("adolescent", "An adolescent aged 13 to 18"),
-        ],
-        widget=forms.RadioSelect,
+    date_of_birth = forms.DateField(
+        label="Date of birth",
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+        help_text=f"We see adults, and adolescents from {ADOLESCENT_FROM} with a parent or "
+        f"guardian's agreement.",
     )
     guardian_name = forms.CharField(
         label="Parent or guardian's name", max_length=200, required=False
@@ -50,7 +79,10 @@ class IntakeForm(LimitedForm):
         label="Relationship to the young person", max_length=100, required=False
     )
     guardian_phone = forms.CharField(
-        label="Parent or guardian's phone", max_length=40, required=False
+        label="Parent or guardian's phone",
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel"}),
     )
     guardian_email = forms.EmailField(
         label="Parent or guardian's email", max_length=254, required=False
@@ -89,6 +121,36 @@ class IntakeForm(LimitedForm):
     )
     website = forms.CharField(label="Leave this empty", required=False, max_length=200)
 
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean_date_of_birth(self) -> date:
+        born: date = self.cleaned_data["date_of_birth"]
+        if born > self.today:
+            raise forms.ValidationError("The date of birth cannot be in the future.")
+        if age_on(born, self.today) < ADOLESCENT_FROM:
+            raise forms.ValidationError(
+                f"We offer IPT from the age of {ADOLESCENT_FROM}. Please call the clinic: "
+                "we can tell you where to turn."
+            )
+        return born
+
+    @property
+    def age_group(self) -> str:
+        """Adolescent (13 to 17, a parent or guardian needed) or adult, from the date of
+        birth; "" until a valid date of birth has been given."""
+        born = getattr(self, "cleaned_data", {}).get("date_of_birth")
+        if born is None:
+            return ""
+        return age_group_on(born, self.today)
+
+    @property
+    def shows_guardian(self) -> bool:
+        """The parent or guardian fields are for adolescents; before a date of birth is
+        known (a new form, or a page without JavaScript) they stay in view."""
+        return self.age_group != IntakeRequest.AgeGroup.ADULT
+
     def clean_phone(self) -> str:
         return _clean_phone(self.cleaned_data["phone"])
 
@@ -100,7 +162,7 @@ class IntakeForm(LimitedForm):
         if data.get("preferred_contact") in ("phone", "text") and not data.get("phone"):
             if "phone" not in self.errors:
                 self.add_error("phone", "Add a phone number so we can call or text you.")
-        if data.get("age_group") == "adolescent":
+        if self.age_group == IntakeRequest.AgeGroup.ADOLESCENT:
             if not data.get("guardian_name"):
                 self.add_error(
                     "guardian_name", "For someone under 18, tell us a parent or guardian's name."
@@ -125,7 +187,8 @@ class IntakeForm(LimitedForm):
     def request_fields(self) -> dict[str, object]:
         data = dict(self.cleaned_data)
         data.pop("website", None)
-        if data["age_group"] != "adolescent":
+        data["age_group"] = self.age_group
+        if data["age_group"] != IntakeRequest.AgeGroup.ADOLESCENT:
             for name in ("guardian_name", "guardian_relationship", "guardian_phone"):
                 data[name] = ""
             data["guardian_email"] = ""

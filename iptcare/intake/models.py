@@ -81,6 +81,7 @@ class IntakeRequest(models.Model):
         CONSULTATION_BOOKED = "consultation_booked", "Consultation booked"
         DECLINED = "declined", "Declined"
         REFERRED = "referred", "Referred elsewhere"
+        CONVERTED = "converted", "Converted to a client"
 
     class AgeGroup(models.TextChoices):
         ADULT = "adult", "Adult (18 or older)"
@@ -105,6 +106,9 @@ class IntakeRequest(models.Model):
     email = models.EmailField()
     phone = models.CharField(max_length=40, blank=True)
     preferred_contact = models.CharField(max_length=10, choices=ContactMethod.choices)
+    # From the public form since it asks for the date of birth (older requests have none);
+    # the age group follows from it there.
+    date_of_birth = models.DateField(null=True, blank=True)
     age_group = models.CharField(max_length=12, choices=AgeGroup.choices)
     guardian_name = models.CharField(max_length=200, blank=True)
     guardian_relationship = models.CharField(max_length=100, blank=True)

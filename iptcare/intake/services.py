@@ -35,13 +35,15 @@ LOGO_MAX_BYTES = 200_000
 LOGO_MAX_SIDE = 2000
 
 Status = IntakeRequest.Status
-# Declined and referred requests can be reopened by marking them contacted again.
+# Declined and referred requests can be reopened by marking them contacted again; a
+# converted one is done: its client record carries on from there.
 TRANSITIONS: dict[str, set[str]] = {
     Status.NEW: {Status.CONTACTED, Status.CONSULTATION_BOOKED, Status.DECLINED, Status.REFERRED},
     Status.CONTACTED: {Status.CONSULTATION_BOOKED, Status.DECLINED, Status.REFERRED},
     Status.CONSULTATION_BOOKED: {Status.CONTACTED, Status.DECLINED, Status.REFERRED},
     Status.DECLINED: {Status.CONTACTED},
     Status.REFERRED: {Status.CONTACTED},
+    Status.CONVERTED: set(),
 }
 CONVERTIBLE = {Status.NEW, Status.CONTACTED, Status.CONSULTATION_BOOKED}
 
@@ -250,8 +252,10 @@ def intake_convert(
     except (ClientError, InvitationError) as exc:
         # Leaving the atomic block with an error undoes the client too: all or nothing.
         raise IntakeError(str(exc)) from exc
+    from_status = locked.status
     locked.client = client
-    locked.save(update_fields=["client", "updated_at"])
+    locked.status = Status.CONVERTED
+    locked.save(update_fields=["client", "status", "updated_at"])
     # The consultation they booked on the public site (same email) becomes the client's.
     linked = [
         appointment_attach_client(actor=actor, appointment=consultation, client=client)
@@ -261,6 +265,8 @@ def intake_convert(
         request=locked,
         kind=IntakeEvent.Kind.CONVERTED,
         by=actor.user,
+        from_status=from_status,
+        to_status=Status.CONVERTED,
         note=f"Client {client.chart_number} created"
         + ("; portal invitation sent" if invite else "")
         + (f"; {len(linked)} consultation{pluralize(len(linked))} linked" if linked else "")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import http_date, quote_etag
 from django.views.decorators.http import require_GET, require_POST
 
@@ -100,7 +102,8 @@ def contact(request: HttpRequest) -> HttpResponse:
 
 def request_form(request: HttpRequest) -> HttpResponse:
     site = selectors.public_site_for(selectors.public_clinic(request))
-    form = IntakeForm(request.POST or None)
+    today = timezone.localdate(timezone=ZoneInfo(site.clinic.time_zone))
+    form = IntakeForm(request.POST or None, today=today)
     if request.method == "POST":
         if form.is_spam:
             # Bots get the same answer as people, so they learn nothing; nothing is stored.
@@ -272,7 +275,11 @@ def request_convert(request: AuthenticatedHttpRequest, request_id: int) -> HttpR
     form = ConvertForm(
         request.POST or None,
         clinic_id=intake.clinic_id,
-        initial={"legal_name": intake.full_name, "invite": True},
+        initial={
+            "legal_name": intake.full_name,
+            "date_of_birth": intake.date_of_birth,
+            "invite": True,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -21,6 +21,12 @@ class AppointmentKind:
     # Who may book it themselves: "public" (new people), "portal" (clients), "staff".
     booked_by: frozenset[str]
 
+    @property
+    def in_sentence(self) -> str:
+        """The label inside a sentence: "your initial consultation", but "your IPT session"."""
+        first_word = self.label.split(" ", 1)[0]
+        return self.label if first_word.isupper() else self.label[0].lower() + self.label[1:]
+
 
 KINDS: dict[str, AppointmentKind] = {
     k.code: k

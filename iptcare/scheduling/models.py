@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from iptcare.scheduling.kinds import KIND_CHOICES
+from iptcare.scheduling.kinds import KIND_CHOICES, KINDS
 
 
 class Location(models.TextChoices):
@@ -219,6 +219,12 @@ class Appointment(models.Model):
     @property
     def who(self) -> str:
         return self.client.display_name if self.client else self.requester_name
+
+    @property
+    def kind_in_sentence(self) -> str:
+        """The type as written mid-sentence: "IPT session", "initial consultation"."""
+        kind = KINDS.get(self.kind)
+        return kind.in_sentence if kind is not None else str(self.get_kind_display())
 
     @property
     def is_upcoming(self) -> bool:

@@ -79,6 +79,8 @@ class PublicFee:
     kind: str
     kind_label: str
     fee: Decimal
+    # A practicum student's fee, whether the clinic's practicum rate or one set for them:
+    # the public pages mark every one of them as the reduced, supervised fee.
     practicum_reduced: bool
 
 
@@ -95,9 +97,10 @@ def public_fees(clinic: Clinic) -> list[PublicFee]:
     rows = []
     for therapist in therapists:
         for kind in KINDS.values():
-            amount, reduced = fee_amount(therapist, kind.code, fees=fees, settings=settings)
+            amount, _ = fee_amount(therapist, kind.code, fees=fees, settings=settings)
             if amount is not None:
-                rows.append(PublicFee(therapist, kind.code, kind.label, amount, reduced))
+                practicum = therapist.therapist_profile.is_practicum
+                rows.append(PublicFee(therapist, kind.code, kind.label, amount, practicum))
     return rows
 
 

@@ -73,7 +73,9 @@ def _locked_settings(clinic_id: int) -> SchedulingSettings:
 
 
 def _when(moment: datetime, clinic: Clinic) -> str:
-    return dates.weekday_at(moment, selectors.zone_of(clinic))
+    """Tuesday 4 August 2026 at 10:00 a.m. Toronto time"""
+    zone = selectors.zone_of(clinic)
+    return f"{dates.weekday(moment, zone)} at {dates.clock_in_zone(moment, zone)}"
 
 
 def _check_time(

@@ -23,6 +23,7 @@ from iptcare.audit.services import actor_from_request
 from iptcare.clients.models import Client
 from iptcare.clients.selectors import client_get_for, clients_visible_to, own_record_for
 from iptcare.clinic.models import Clinic
+from iptcare.core import dates
 from iptcare.core.access import (
     administrator_required,
     client_required,
@@ -78,7 +79,7 @@ def _render(
         return render(
             request,
             template,
-            {"clinic_zone": clinic.time_zone, **context},
+            {"clinic_zone": dates.zone_city(clinic.time_zone), **context},
             status=status,
         )
 

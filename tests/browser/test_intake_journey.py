@@ -77,7 +77,9 @@ def test_a_newcomer_reads_about_ipt_asks_for_help_and_books_a_first_session(
     visitor.get_by_label("Email address").fill(NEWCOMER["email"])
     visitor.get_by_label("Phone number", exact=True).fill(NEWCOMER["phone"])
     visitor.get_by_label("Text message").check()
-    visitor.get_by_label("An adult (18 or older)").check()
+    guardian = visitor.get_by_role("group", name="Parent or guardian")
+    visitor.get_by_label("Date of birth").fill("1988-07-14")
+    expect(guardian).to_be_hidden()  # an adult: no parent or guardian fields
     visitor.get_by_label("What brings you to us?").fill(NEWCOMER["concerns"])
     visitor.get_by_label("Divorce").check()
     visitor.get_by_label("Weekday evenings").check()
@@ -106,7 +108,8 @@ def test_a_newcomer_reads_about_ipt_asks_for_help_and_books_a_first_session(
     expect(admin.locator(".intake-history")).to_contain_text("New → Contacted")
     screenshot(admin, "intake-06-request-triaged-phone")
     admin.get_by_role("link", name="Create client and invite").click()
-    admin.get_by_label("Date of birth").fill("1988-07-14")
+    # The date of birth the newcomer gave is already there.
+    expect(admin.get_by_label("Date of birth")).to_have_value("1988-07-14")
     admin.get_by_label(therapist).check()
     admin.get_by_role("button", name="Create client").click()
     expect(admin.locator(".messages")).to_contain_text("invited to the portal")

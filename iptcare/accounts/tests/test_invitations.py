@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from conftest import Cast
@@ -16,6 +17,7 @@ from iptcare.accounts.services import (
 )
 from iptcare.audit.models import AccessEntry
 from iptcare.audit.services import Actor
+from tests import factories
 
 NEW_PASSWORD = "a-long-and-unusual-passphrase"
 
@@ -188,3 +190,26 @@ def test_the_staff_invite_form_shows_errors_beside_fields(cast: Cast) -> None:
     assert "already has an account" in body
     assert "needs a supervisor" in body
     assert User.objects.filter(email=cast.users["therapist"].email).count() == 1
+
+
+def test_a_client_is_invited_by_their_preferred_name_on_a_page_naming_the_clinic(
+    cast: Cast, django_capture_on_commit_callbacks
+) -> None:
+    client = factories.client(
+        cast.clinic,
+        legal_name="Margaret O'Neil",
+        preferred_name="Maggie",
+        email="maggie@example.test",
+        password=None,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        _, token = client_portal_invite(actor=_admin(cast), client=client)
+    body = str(mail.outbox[-1].body)
+    assert body.startswith("Hello Maggie,")
+    assert "Margaret" not in body and "&#x27;" not in body
+    page = cast.http(None).get(reverse("accounts:invitation_accept", args=[token]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert f"<h1>Welcome to {cast.clinic.name}</h1>" in html
+    assert "Hello Maggie." in html
+    assert f"· {cast.clinic.name}</title>" in html

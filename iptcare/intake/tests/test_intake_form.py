@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.urls import reverse
 
 from conftest import Cast
 from iptcare.intake.models import IntakeEvent, IntakeRequest
 
 URL = reverse("intake:request")
+# Noon on 15 June 2027 in the clinic (Toronto): someone born on 16 June 2009 is 17 today.
+TODAY = datetime(2027, 6, 15, 12, tzinfo=ZoneInfo("America/Toronto"))
+ADOLESCENT = "2011-03-01"
+
+
+@pytest.fixture(autouse=True)
+def clinic_day() -> Iterator[None]:
+    with time_machine.travel(TODAY, tick=True):
+        yield
 
 
 def valid(**changes: object) -> dict[str, object]:
@@ -17,7 +31,7 @@ def valid(**changes: object) -> dict[str, object]:
         "email": "robin.fisher@example.test",
         "phone": "416-555-0123",
         "preferred_contact": "email",
-        "age_group": "adult",
+        "date_of_birth": "1990-04-02",
         "concerns": "Since the divorce I cannot sleep and I have stopped seeing people.",
         "life_changes": ["divorce", "moving_homes"],
         "preferred_times": ["weekday_evening"],
@@ -47,9 +61,9 @@ def test_a_request_is_saved_with_its_history_and_a_clear_confirmation(cast: Cast
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"age_group": "adolescent"}, "guardian_name", "parent or guardian"),
+        ({"date_of_birth": ADOLESCENT}, "guardian_name", "parent or guardian"),
         (
-            {"age_group": "adolescent", "guardian_name": "Kim Fisher"},
+            {"date_of_birth": ADOLESCENT, "guardian_name": "Kim Fisher"},
             "guardian_phone",
             "phone number or email",
         ),
@@ -59,7 +73,11 @@ def test_a_request_is_saved_with_its_history_and_a_clear_confirmation(cast: Cast
         ({"phone": "call me"}, "phone", "area code"),
         ({"concerns": ""}, "concerns", "required"),
         ({"life_changes": ["other"]}, "life_change_other", "other change"),
-        ({"age_group": "child"}, "age_group", "valid choice"),
+        ({"date_of_birth": ""}, "date_of_birth", "required"),
+        ({"date_of_birth": "2027-06-16"}, "date_of_birth", "future"),
+        ({"date_of_birth": "2014-06-16"}, "date_of_birth", "from the age of 13"),
+        ({"date_of_birth": "14/02/1990"}, "date_of_birth", "valid date"),
+        ({"date_of_birth": "1850-01-01"}, "date_of_birth", "between 1900"),
     ],
 )
 def test_bad_input_gets_a_message_beside_the_field_and_changes_nothing(
@@ -78,12 +96,70 @@ def test_an_adolescent_request_with_a_guardian_is_accepted(cast: Cast) -> None:
     response = cast.http(None).post(
         URL,
         valid(
-            age_group="adolescent", guardian_name="Kim Fisher", guardian_email="kim@example.test"
+            date_of_birth=ADOLESCENT,
+            guardian_name="Kim Fisher",
+            guardian_email="kim@example.test",
         ),
     )
     assert response.status_code == 302
     request = IntakeRequest.objects.get(email="robin.fisher@example.test")
     assert (request.age_group, request.guardian_name) == ("adolescent", "Kim Fisher")
+    assert request.date_of_birth == date(2011, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("born", "age_group"),
+    [
+        ("2014-06-15", "adolescent"),  # 13 today
+        ("2009-06-16", "adolescent"),  # 18 tomorrow
+        ("2009-06-15", "adult"),  # 18 today
+        ("1990-04-02", "adult"),
+    ],
+)
+def test_the_date_of_birth_decides_whether_a_parent_or_guardian_is_needed(
+    cast: Cast, born: str, age_group: str
+) -> None:
+    guardian = {"guardian_name": "Kim Fisher", "guardian_phone": "416-555-0100"}
+    response = cast.http(None).post(URL, valid(date_of_birth=born, **guardian))
+    assert response.status_code == 302
+    request = IntakeRequest.objects.get(email="robin.fisher@example.test")
+    assert request.age_group == age_group
+    assert request.date_of_birth == date.fromisoformat(born)
+    assert request.guardian_name == ("Kim Fisher" if age_group == "adolescent" else "")
+
+
+def test_the_form_helps_phones_fill_it_in(cast: Cast) -> None:
+    body = cast.http(None).get(URL).content.decode()
+    for field, attributes in [
+        ("full_name", 'autocomplete="name"'),
+        ("email", 'type="email"'),
+        ("email", 'autocomplete="email"'),
+        ("phone", 'type="tel"'),
+        ("phone", 'autocomplete="tel"'),
+        ("date_of_birth", 'type="date"'),
+        ("date_of_birth", 'autocomplete="bday"'),
+        ("guardian_phone", 'type="tel"'),
+    ]:
+        tag = body.split(f'id="id_{field}"', 1)[0].rsplit("<input", 1)[1]
+        tag += body.split(f'id="id_{field}"', 1)[1].split(">", 1)[0]
+        assert attributes in tag, (field, attributes)
+    assert "Who is the help for?" not in body
+    assert "intake-form.js" in body
+
+
+def _guardian_fieldset(body: str) -> str:
+    return body.split('id="guardian-fields"', 1)[1].split(">", 1)[0]
+
+
+def test_the_guardian_fields_are_shown_for_an_adolescent_only(cast: Cast) -> None:
+    browser = cast.http(None)
+    # A new form: in view until the date of birth is known (the script hides them).
+    assert "hidden" not in _guardian_fieldset(browser.get(URL).content.decode())
+    # Sent back for another reason: hidden for an adult, in view for an adolescent.
+    adult = browser.post(URL, valid(concerns="")).content.decode()
+    assert "hidden" in _guardian_fieldset(adult)
+    adolescent = browser.post(URL, valid(concerns="", date_of_birth=ADOLESCENT)).content
+    assert "hidden" not in _guardian_fieldset(adolescent.decode())
 
 
 def test_an_adult_request_keeps_no_stray_guardian_details(cast: Cast) -> None:

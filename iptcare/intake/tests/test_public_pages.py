@@ -194,3 +194,23 @@ def test_only_administrators_edit_the_public_pages(cast: Cast) -> None:
     assert (
         cast.http("client").post(reverse("intake:site_edit"), {"tagline": "x"}).status_code == 403
     )
+
+
+def test_every_fee_of_a_practicum_student_is_marked_reduced_even_one_set_for_them(
+    cast: Cast,
+) -> None:
+    factories.fee(cast.users["student"], "session", "70")  # set for them, not the clinic's rate
+    factories.fee(cast.users["therapist"], "session", "150")
+    body = cast.http(None).get(reverse("intake:fees")).content.decode()
+    student_rows = body.split(cast.users["student"].full_name, 1)[1].split("</tbody>", 1)[0]
+    assert "$70" in student_rows
+    assert student_rows.count("<td>") == student_rows.count("Reduced fee") > 1
+    therapist_rows = body.split(cast.users["therapist"].full_name, 1)[1].split("</tbody>", 1)[0]
+    assert "$150" in therapist_rows and "Reduced fee" not in therapist_rows
+
+
+def test_the_fees_page_leads_to_the_intake_form(cast: Cast) -> None:
+    body = cast.http(None).get(reverse("intake:fees")).content.decode()
+    main = body.split("<main", 1)[1].split("</main>", 1)[0]
+    assert f'<a class="btn btn--primary public-cta" href="{reverse("intake:request")}">' in main
+    assert reverse("scheduling:public_book") not in main

@@ -347,3 +347,36 @@ def test_converting_links_the_consultation_booked_on_the_public_site(
     entry = AccessEntry.objects.filter(detail="consultation linked").get()
     assert (entry.client, entry.object_id) == (client, str(held.pk))
     assert "1 consultation linked" in request.events.get(kind="converted").note
+
+
+def test_the_date_of_birth_from_the_public_form_is_already_in_the_conversion_form(
+    cast: Cast,
+) -> None:
+    request = submit(cast, date_of_birth=date(1990, 5, 1))
+    page = cast.http("admin").get(reverse("intake:request_convert", args=[request.pk]))
+    assert page.status_code == 200
+    assert 'value="1990-05-01"' in page.content.decode()
+
+
+def test_a_request_turns_converted_when_its_client_is_created_and_stays_so(cast: Cast) -> None:
+    request = submit(cast)
+    services.intake_status_change(actor=admin(cast), request=request, to_status="contacted")
+    client = services.intake_convert(
+        actor=admin(cast),
+        request=request,
+        legal_name="Sky Martin",
+        date_of_birth=date(1990, 1, 1),
+        therapists=[],
+        invite=False,
+    )
+    request.refresh_from_db()
+    assert (request.status, request.client) == ("converted", client)
+    event = request.events.get(kind="converted")
+    assert (event.from_status, event.to_status) == ("contacted", "converted")
+    with pytest.raises(services.IntakeError, match="cannot become"):
+        services.intake_status_change(actor=admin(cast), request=request, to_status="declined")
+    browser = cast.http("admin")
+    queue = browser.get(reverse("intake:queue"), {"status": "converted"}).content.decode()
+    assert "Converted to a client" in queue and "Sky Martin" in queue
+    detail = browser.get(reverse("intake:request_detail", args=[request.pk])).content.decode()
+    assert "Change status" not in detail

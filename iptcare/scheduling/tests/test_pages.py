@@ -47,6 +47,7 @@ def test_a_new_person_books_a_consultation_and_confirms_it_from_the_email(
     browser = cast.http(None)
     page = browser.get(reverse("scheduling:public_book"), {"therapist": therapist.pk})
     assert slot.starts_at.isoformat() in page.content.decode()
+    assert "Times are Toronto time." in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         response = browser.post(
             reverse("scheduling:public_book") + f"?therapist={therapist.pk}",
@@ -63,6 +64,10 @@ def test_a_new_person_books_a_consultation_and_confirms_it_from_the_email(
     assert pending.status == "pending" and pending.client is None
     link = re.search(r"http\S+/book/confirm/(\S+)/", str(mail.outbox[-1].body))
     assert link, mail.outbox[-1].body
+    asked = str(mail.outbox[-1].body)
+    local = slot.starts_at.astimezone(selectors.zone_of(cast.clinic))
+    assert f"{local:%-I:%M} {'a.m.' if local.hour < 12 else 'p.m.'} Toronto time." in asked
+    assert "America/Toronto" not in asked
     token = link.group(1)
     confirm_url = reverse("scheduling:public_confirm", args=[token])
     assert browser.get(confirm_url).status_code == 200
@@ -76,6 +81,7 @@ def test_a_new_person_books_a_consultation_and_confirms_it_from_the_email(
     tasks.reminders_send_due()
     confirmation = [m for m in mail.outbox if m.to == ["robin@example.test"]][-1]
     assert confirmation.attachments[0][0] == "appointment.ics"
+    assert "Your initial consultation with" in str(confirmation.body)
     again = browser.post(confirm_url)
     assert again.status_code == 410 and "already confirmed" in again.content.decode()
 

@@ -151,3 +151,25 @@ def test_the_every_minute_schedule_is_created_once(db) -> None:
     tasks.ensure_schedules()
     schedule = Schedule.objects.get(name=tasks.SCHEDULE_NAME)
     assert (schedule.func, schedule.schedule_type, schedule.minutes) == (tasks.TASK, "I", 1)
+
+
+def test_the_emails_name_an_ipt_session_and_give_the_time_on_the_clinics_clock(booked) -> None:
+    # The session is at 9:00 a.m. in Toronto (13:00 UTC, daylight time).
+    _run(NOW)
+    with frozen(NOW):
+        services.appointment_cancel(actor=SYSTEM, appointment=booked, by_client=True)
+    _run(NOW + timedelta(minutes=1))
+    confirmation, cancellation = (m.body for m in _mine())
+    assert "Your IPT session with" in confirmation and "ipt session" not in confirmation
+    assert "Thursday 18 March 2027 at 9:00 a.m. Toronto time." in confirmation
+    assert "America/Toronto" not in confirmation
+    assert "Your IPT session with" in cancellation
+    assert "Thursday 18 March 2027 at 9:00 a.m. Toronto time is cancelled" in cancellation
+
+
+def test_the_reminder_names_an_ipt_session_on_the_clinics_clock(booked) -> None:
+    _run(NOW)
+    _run(booked.starts_at - timedelta(hours=24))
+    reminder = _mine()[-1].body
+    assert "A reminder of your IPT session with" in reminder
+    assert "tomorrow, Thursday 18 March 2027 at 9:00 a.m. Toronto time." in reminder
