@@ -7,11 +7,14 @@ Each app may add `iptcare/<app>/tests/permissions.py` with:
 point at: "client" (the cast's therapist's client, and the client login's own record) or
 "student_client" (the practicum student's client, so their supervisor sees it). The
 records those URLs name are built by the `records` fixture of the matrix test.
+A page about one client (`record_page`, or any expectation wrapped in `ClientPage`) must
+also name that client in its header whenever staff get it (see `ClientPage`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 Expectation = Callable[[str | None, str], int]
 
@@ -61,10 +64,27 @@ def therapist_page(role: str) -> int:
     return 200 if role in THERAPISTS else 403
 
 
-def record_page(on_team: int, admin: int = 404, *, treating: int | None = None) -> Expectation:
+@dataclass(frozen=True)
+class ClientPage:
+    """The expectation of a page about one client. Besides its status, the matrix walk
+    checks that when staff get the page its header names the client (preferred name and
+    chart number), so nobody acts on the wrong chart; `names_client=False` only for a page
+    handed to the client to fill in, which shows no names."""
+
+    status: Expectation
+    names_client: bool = True
+
+    def __call__(self, role: str | None, target: str) -> int:
+        return self.status(role, target)
+
+
+def record_page(
+    on_team: int, admin: int = 404, *, treating: int | None = None, handed_to_client: bool = False
+) -> ClientPage:
     """A page about one client's record: the care team gets `on_team` (the treating
     therapist `treating` when given), the same clinic's administrator `admin`, and
-    everybody else 404; anonymous people are sent to log in."""
+    everybody else 404; anonymous people are sent to log in. `handed_to_client`: the
+    device is handed to the client, so the page names nobody."""
 
     def status(role: str | None, target: str) -> int:
         if role is None:
@@ -77,7 +97,7 @@ def record_page(on_team: int, admin: int = 404, *, treating: int | None = None) 
             return admin
         return 404
 
-    return status
+    return ClientPage(status, names_client=not handed_to_client)
 
 
 def api_auth(status_for: Callable[[str], int]) -> Expectation:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from html.parser import HTMLParser
 from importlib import import_module
 from importlib.util import find_spec
 from types import ModuleType
@@ -19,10 +20,13 @@ from types import ModuleType
 import pytest
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.test import Client as HttpClient
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from conftest import Cast, ensure_cast
+from iptcare.clients.models import Client
 from iptcare.courses.selectors import clinic_today
 from iptcare.measures.handover import SESSION_KEY as HANDOVER
 from tests import factories
@@ -30,6 +34,7 @@ from tests.matrix import (
     CLIENTS,
     ROLES,
     STAFF,
+    ClientPage,
     Expectation,
     admin_page,
     anyone,
@@ -188,8 +193,71 @@ def test_each_url_answers_each_role_as_the_rules_say(
             response = browser.get(url)
             if response.status_code != expected:
                 failures.append(f"{name} {url}: expected {expected}, got {response.status_code}")
+            elif expected == 200 and role in STAFF:
+                problem = _client_header_problem(EXPECTED[name], response, cast.clients[target])
+                if problem:
+                    failures.append(f"{name} {url}: {problem}")
             _take_the_device_back(browser)
-    assert failures == []
+    assert failures == [], "\n".join(failures)
+
+
+VOID_ELEMENTS = {"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+
+
+class _ClientHeader(HTMLParser):
+    """The text of the page's first element of class "client-head"."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.done = False
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.depth:
+            self.depth += tag not in VOID_ELEMENTS
+        elif not self.done and "client-head" in (dict(attrs).get("class") or "").split():
+            self.depth = 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        pass  # <br/>: nothing opens, nothing closes
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth:
+            self.depth -= 1
+            self.done = not self.depth
+
+    def handle_data(self, data: str) -> None:
+        if self.depth:
+            self.text.append(data)
+
+
+def _says(text: str, value: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(value)}(?!\w)", text) is not None
+
+
+def _client_header_problem(
+    expectation: Expectation, response: HttpResponseBase, client: Client
+) -> str:
+    """A staff page about one client names them in its header (their preferred name, or
+    their first name when they gave none, and their chart number); a page handed to the
+    client to fill in names nobody."""
+    if not isinstance(expectation, ClientPage) or not isinstance(response, HttpResponse):
+        return ""  # a redirect's target, a PDF, a stream: no page header to check
+    if "html" not in response["Content-Type"]:
+        return ""
+    page = response.content.decode()
+    identity = {"preferred name": client.first_name, "chart number": client.chart_number}
+    if not expectation.names_client:
+        shown = [what for what, value in identity.items() if _says(page, value)]
+        return f"handed to the client, yet it shows their {shown}" if shown else ""
+    parser = _ClientHeader()
+    parser.feed(page)
+    header = " ".join(" ".join(parser.text).split())
+    if not header:
+        return "no client header"
+    missing = [f"{what} {value!r}" for what, value in identity.items() if not _says(header, value)]
+    return f"the client header lacks the {' and '.join(missing)}" if missing else ""
 
 
 def _take_the_device_back(browser: HttpClient) -> None:

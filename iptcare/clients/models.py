@@ -64,7 +64,11 @@ class Client(models.Model):
 
     @property
     def display_name(self) -> str:
-        if self.preferred_name and self.preferred_name not in self.legal_name:
+        """The preferred name first, then the legal name: "Cle (Cleo Client)"; only the
+        legal name when the preferred name is one of its words ("Cleo" of "Cleo Client")."""
+        if self.preferred_name and f" {self.preferred_name.casefold()} " not in (
+            f" {self.legal_name.casefold()} "
+        ):
             return f"{self.preferred_name} ({self.legal_name})"
         return self.legal_name
 

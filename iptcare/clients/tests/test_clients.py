@@ -34,6 +34,22 @@ def test_chart_numbers_are_generated_in_sequence_per_clinic(cast: Cast) -> None:
     assert other.chart_number == "C00002"  # the second clinic counts on its own
 
 
+@pytest.mark.parametrize(
+    ("legal_name", "preferred_name", "shown"),
+    [
+        ("Cleo Client", "Cle", "Cle (Cleo Client)"),  # a short form is not the name itself
+        ("Sally Smith", "Al", "Al (Sally Smith)"),
+        ("Cleo Client", "Cleo", "Cleo Client"),
+        ("Mary Ann Smith", "mary ann", "Mary Ann Smith"),
+        ("Cleo Client", "", "Cleo Client"),
+    ],
+)
+def test_the_preferred_name_is_shown_unless_the_legal_name_says_it(
+    legal_name: str, preferred_name: str, shown: str
+) -> None:
+    assert Client(legal_name=legal_name, preferred_name=preferred_name).display_name == shown
+
+
 def test_the_database_refuses_a_duplicate_chart_number_in_one_clinic(cast: Cast) -> None:
     existing = cast.clients["client"]
     with pytest.raises(IntegrityError):

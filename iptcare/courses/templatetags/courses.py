@@ -1,7 +1,9 @@
-"""`{% course_header header %}`: the line every clinical page of a course shows.
+"""`{% course_header header %}`: the header every clinical page of a course shows, the
+client's own header (templates/clients/_header.html: who, chart number, where the course
+stands) with the course's focus areas and pages.
 
 It formats what the view prepared (`iptcare.overview.selectors.course_header_for`, or the
-course page's overview) and runs no query.
+course page's overview; the course comes with its client) and runs no query.
 """
 
 from __future__ import annotations
@@ -39,9 +41,15 @@ def _links(course: Course, current_path: str) -> list[dict[str, object]]:
 
 
 @register.inclusion_tag("courses/_course_header.html", takes_context=True)
-def course_header(context: template.Context, header: CourseHeader) -> dict[str, object]:
+def course_header(
+    context: template.Context, header: CourseHeader, as_title: bool = False
+) -> dict[str, object]:
+    """`as_title`: the client's name is the page's h1 (a page about the client as a whole
+    that shows their current course too)."""
     request = context.get("request")
     return {
+        "client": header.course.client,
+        "as_title": as_title,
         "course": header.course,
         "position": header.position,
         "focus_areas": header.focus_areas,

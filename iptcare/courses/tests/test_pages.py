@@ -378,6 +378,9 @@ def test_the_course_header_tag_formats_the_prepared_header_without_a_query(
     assert "Session 10 of 16 · middle phase" in html
     assert f'href="/courses/{course.pk}/"' in html
     assert all(label in html for _code, label in header.focus_areas)
+    # The client it is about, so nobody acts on the wrong chart.
+    client = course.client
+    assert f"{client.display_name}</a>" in html and f"Chart {client.chart_number}" in html
 
 
 # --- API ---------------------------------------------------------------------------------------

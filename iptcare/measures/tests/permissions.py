@@ -21,7 +21,7 @@ EXPECTED: dict[str, Expectation] = {
     "measures:my_save": logged_in(lambda role: 405),
     "measures:course": record_page(on_team=200),
     "measures:plan": record_page(on_team=403, treating=200),
-    "measures:administer": record_page(on_team=403, treating=200),
+    "measures:administer": record_page(on_team=403, treating=200, handed_to_client=True),
     # Without a device handed over, the way back goes home.
     "measures:handover_end": logged_in(lambda role: 302),
     "measures:response": record_page(on_team=200),

@@ -19,6 +19,7 @@ from tests.matrix import (
     STAFF,
     THERAPISTS,
     TREATING,
+    ClientPage,
     Expectation,
     admin_page,
     anyone,
@@ -75,8 +76,8 @@ EXPECTED: dict[str, Expectation] = {
     "scheduling:time_off_remove": logged_in(lambda role: 405),
     "scheduling:calendar_feed": logged_in(therapist_page),
     "scheduling:invoices": logged_in(admin_page),
-    "scheduling:invoice": admin_record,
-    "scheduling:invoice_receipt": admin_record,
+    "scheduling:invoice": ClientPage(admin_record),
+    "scheduling:invoice_receipt": ClientPage(admin_record),  # a PDF: no page header
     "scheduling:settings": logged_in(admin_page),
 }
 
