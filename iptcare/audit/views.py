@@ -40,7 +40,7 @@ def csv_columns(time_zone: str) -> list[str]:
 def _query(request: HttpRequest) -> tuple[AccessSearchForm, AccessQuery | None]:
     data = request.GET.copy()
     if "chart_number" in data and "client" not in data:
-        data["client"] = data["chart_number"]  # the links and bookmarks of before
+        data["client"] = data.get("chart_number", "")  # the links and bookmarks of before
     form = AccessSearchForm(data or None)
     if not request.GET:
         return form, AccessQuery()
