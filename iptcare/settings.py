@@ -110,6 +110,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "iptcare.core.middleware.RequestIdMiddleware",
+    # A request's reads: one access-log entry per person and object, stored as it ends.
+    "iptcare.audit.middleware.AccessLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -2,7 +2,12 @@ from django import forms
 
 
 class AccessSearchForm(forms.Form):
-    chart_number = forms.CharField(label="Client chart number", max_length=20, required=False)
+    client = forms.CharField(
+        label="Client",
+        max_length=100,
+        required=False,
+        help_text="Name or chart number",
+    )
     user_email = forms.EmailField(label="User's email", required=False)
     date_from = forms.DateField(
         label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})

@@ -21,15 +21,23 @@ class AccessEntryQuerySet(models.QuerySet["AccessEntry"]):
 
 
 class AccessEntry(models.Model):
-    """Who read or wrote what about which client, when, from where. Append-only."""
+    """Who read or wrote what about which client, when, from where. Append-only.
+
+    A read is one entry per request, person, role and object: `times` says how often the
+    request read it, `at` when it first did (audit.services.request_reads).
+    """
 
     class Action(models.TextChoices):
-        READ = "read", "Read"
-        CREATE = "create", "Create"
-        UPDATE = "update", "Update"
-        SIGN = "sign", "Sign"
-        EXPORT = "export", "Export"
-        BREAK_GLASS = "break_glass", "Break the glass"
+        READ = "read", "Viewed"
+        CREATE = "create", "Created"
+        UPDATE = "update", "Changed"
+        SIGN = "sign", "Signed"
+        COSIGN = "cosign", "Co-signed"
+        AMEND = "amend", "Amended"
+        ARCHIVE = "archive", "Archived"
+        RESTORE = "restore", "Restored"
+        EXPORT = "export", "Exported"
+        BREAK_GLASS = "break_glass", "Broke the glass"
 
     clinic = models.ForeignKey("clinic.Clinic", on_delete=models.PROTECT, null=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True)
@@ -44,6 +52,7 @@ class AccessEntry(models.Model):
     at = models.DateTimeField(default=timezone.now, db_index=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
+    times = models.PositiveIntegerField(default=1)
 
     objects = AccessEntryQuerySet.as_manager()
 

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import csv
-from datetime import UTC
+from collections.abc import Iterator
+from zoneinfo import ZoneInfo
 
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -10,27 +11,37 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from iptcare.audit.forms import AccessSearchForm
-from iptcare.audit.selectors import AccessQuery, access_entries_for
+from iptcare.audit.models import AccessEntry
+from iptcare.audit.selectors import AccessQuery, access_entries_for, access_rows
 from iptcare.audit.services import access_record, actor_from_request
 from iptcare.core.access import administrator_required
 from iptcare.core.http import AuthenticatedHttpRequest
 
-CSV_COLUMNS = [
-    "time (UTC)",
-    "user",
-    "acting role",
-    "action",
-    "chart number",
-    "object type",
-    "object id",
-    "detail",
-    "ip",
-    "request id",
-]
+
+def csv_columns(time_zone: str) -> list[str]:
+    return [
+        f"time ({time_zone}, with UTC offset)",
+        "user",
+        "user email",
+        "acting role",
+        "action",
+        "times",
+        "what",
+        "client",
+        "chart number",
+        "object type",
+        "object id",
+        "detail",
+        "ip",
+        "request id",
+    ]
 
 
 def _query(request: HttpRequest) -> tuple[AccessSearchForm, AccessQuery | None]:
-    form = AccessSearchForm(request.GET or None)
+    data = request.GET.copy()
+    if "chart_number" in data and "client" not in data:
+        data["client"] = data.get("chart_number", "")  # the links and bookmarks of before
+    form = AccessSearchForm(data or None)
     if not request.GET:
         return form, AccessQuery()
     if not form.is_valid():
@@ -49,7 +60,12 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "audit/search.html",
-        {"form": form, "page": page, "export_query": request.GET.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "rows": access_rows(page.object_list) if page is not None else [],
+            "export_query": request.GET.urlencode(),
+        },
         status=200 if query is not None else 400,
     )
 
@@ -86,28 +102,45 @@ def export_csv(request: AuthenticatedHttpRequest) -> HttpResponseBase:
             detail=f"audit log CSV: {request.GET.urlencode()}"[:300],
         )
     entries = access_entries_for(clinic.pk, query, clinic.time_zone)
+    zone = ZoneInfo(clinic.time_zone)
     writer = csv.writer(_Echo())
 
-    def rows():
-        yield _BYTE_ORDER_MARK + writer.writerow(CSV_COLUMNS)
+    def batches(size: int = 500) -> Iterator[list[AccessEntry]]:
+        batch: list[AccessEntry] = []
         for entry in entries.iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    _cell(value)
-                    for value in (
-                        entry.at.astimezone(UTC).isoformat(),
-                        entry.user.email if entry.user else "",
-                        entry.acting_role,
-                        entry.action,
-                        entry.client.chart_number if entry.client else "",
-                        entry.object_type,
-                        entry.object_id,
-                        entry.detail,
-                        entry.ip or "",
-                        entry.request_id,
-                    )
-                ]
-            )
+            batch.append(entry)
+            if len(batch) == size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def rows() -> Iterator[str]:
+        yield _BYTE_ORDER_MARK + writer.writerow(csv_columns(clinic.time_zone))
+        for batch in batches():
+            for row in access_rows(batch):
+                entry = row.entry
+                yield writer.writerow(
+                    [
+                        _cell(value)
+                        for value in (
+                            entry.at.astimezone(zone).isoformat(sep=" ", timespec="seconds"),
+                            row.who,
+                            entry.user.email if entry.user else "",
+                            row.role,
+                            row.action,
+                            entry.times,
+                            row.what,
+                            entry.client.display_name if entry.client else "",
+                            entry.client.chart_number if entry.client else "",
+                            entry.object_type,
+                            entry.object_id,
+                            entry.detail,
+                            entry.ip or "",
+                            entry.request_id,
+                        )
+                    ]
+                )
 
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     return StreamingHttpResponse(

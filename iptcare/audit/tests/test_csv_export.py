@@ -21,10 +21,10 @@ HOSTILE = [
 ]
 
 
-def _export(cast: Cast) -> tuple[str, list[list[str]], bytes]:
+def _export(cast: Cast) -> tuple[str, list[dict[str, str]], bytes]:
     answer = cast.http("admin").get("/audit/export.csv")
     body = answer.getvalue()
-    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"), newline="")))
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"), newline="")))
     return answer["Content-Type"], rows, body
 
 
@@ -38,7 +38,7 @@ def test_a_cell_that_would_run_as_a_formula_is_written_as_text(cast: Cast, detai
         detail=detail,
     )
     _, rows, _ = _export(cast)
-    details = [row[7] for row in rows[1:]]
+    details = [row["detail"] for row in rows]
     assert "'" + detail in details
     assert detail not in details
 
@@ -52,8 +52,7 @@ def test_ordinary_cells_are_left_as_they_are(cast: Cast) -> None:
         detail="Hélène's chart, page 2",
     )
     _, rows, _ = _export(cast)
-    assert "Hélène's chart, page 2" in [row[7] for row in rows[1:]]
-    assert rows[0][0] == "time (UTC)"
+    assert "Hélène's chart, page 2" in [row["detail"] for row in rows]
 
 
 def test_the_csv_is_utf8_with_a_byte_order_mark(cast: Cast) -> None:
