@@ -100,7 +100,7 @@ def keep_refiled(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("audit", "0002_append_only_trigger"),
+        ("audit", "0003_entry_times_and_every_action"),
         ("courses", "0002_cliniccoursesettings_sessionnote_noteamendment_and_more"),
         ("measures", "0002_one_response_per_session"),
     ]
