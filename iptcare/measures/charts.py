@@ -115,7 +115,8 @@ def build_chart(
     tick_days = sorted({first_day, last_day, first_day + (last_day - first_day) / 2})
     anchors = {first_day: "start", last_day: "end"}
     chart.x_ticks = [
-        {"x": x(d), "label": dates.day_month(d), "anchor": anchors.get(d, "middle")} for d in tick_days
+        {"x": x(d), "label": dates.day_month(d), "anchor": anchors.get(d, "middle")}
+        for d in tick_days
     ]
 
     drawn = [(p, p.total) for p in points if p.total is not None]
@@ -151,6 +152,8 @@ def build_chart(
     latest = drawn[-1] if drawn else None
     chart.description = (
         f"{instrument.short_name}: {len(drawn)} scores from {dates.day_month(first_day)} to "
-        f"{dates.day_month(max(p.day for p in points))}" + (f", latest {latest[1]}" if latest else "") + "."
+        f"{dates.day_month(max(p.day for p in points))}"
+        + (f", latest {latest[1]}" if latest else "")
+        + "."
     )
     return chart

@@ -97,7 +97,7 @@ def _python_modules() -> list[tuple[str, Path]]:
 
 
 def _uses(pattern: re.Pattern[str], files: list[tuple[str, Path]]) -> list[tuple[str, str, int]]:
-    uses = []
+    uses: list[tuple[str, str, int]] = []
     for name, path in files:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             uses.extend((name, match.group(0), number) for match in pattern.finditer(line))
