@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -37,9 +38,12 @@ def greeting_name(user: User, client: Client | None = None) -> str:
 
 def _invitation_email(invitation: Invitation, link: str, name: str) -> None:
     context = {"invitation": invitation, "link": link, "clinic": invitation.clinic, "name": name}
+    # The expiry day is the clinic's, whoever or whatever (a request, a job) sends it.
+    with timezone.override(ZoneInfo(invitation.clinic.time_zone)):
+        message = render_to_string("accounts/email/invitation.txt", context)
     send_mail(
         subject=f"Your invitation to {invitation.clinic.name}",
-        message=render_to_string("accounts/email/invitation.txt", context),
+        message=message,
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[invitation.user.email],
     )

@@ -11,7 +11,9 @@ emails, messages. Pure Python and independent of the process locale, so domain m
 that import no Django can use it too. The Django patterns below say the same for
 `{{ a_date }}` and `|date` without an argument (iptcare/formats/en_CA/formats.py); a test
 keeps the two in step. Machine formats (ISO dates in forms, URLs and CSV, file-name
-stamps) are not written here: they are not for reading.
+stamps) are not written here: they are not for reading. A scan
+(iptcare/core/tests/test_one_way_to_write_dates.py) fails on a template or module that
+writes a date its own way; the machine formats it allows are listed there, with reasons.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from iptcare.core import dates
 from iptcare.measures import instruments
 
 WIDTH, HEIGHT = 640, 240
@@ -63,10 +64,6 @@ class Chart:
         return not self.points and not self.flags
 
 
-def _months(day: date) -> str:
-    return f"{day.day} {'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split()[day.month - 1]}"
-
-
 def build_chart(
     code: str,
     points: Sequence[ChartPoint],
@@ -118,7 +115,8 @@ def build_chart(
     tick_days = sorted({first_day, last_day, first_day + (last_day - first_day) / 2})
     anchors = {first_day: "start", last_day: "end"}
     chart.x_ticks = [
-        {"x": x(d), "label": _months(d), "anchor": anchors.get(d, "middle")} for d in tick_days
+        {"x": x(d), "label": dates.day_month(d), "anchor": anchors.get(d, "middle")}
+        for d in tick_days
     ]
 
     drawn = [(p, p.total) for p in points if p.total is not None]
@@ -129,7 +127,7 @@ def build_chart(
         {
             "x": x(p.day),
             "y": y(total),
-            "title": f"{_months(p.day)}: {total} (session {p.session_number})",
+            "title": f"{dates.day_month(p.day)}: {total} (session {p.session_number})",
         }
         for p, total in drawn
     ]
@@ -138,7 +136,7 @@ def build_chart(
             {
                 "x": x(p.day),
                 "y": y(p.total) if p.total is not None else y(hi) + 8,
-                "title": f"Risk flag {_months(p.day)}: {p.label}",
+                "title": f"Risk flag {dates.day_month(p.day)}: {p.label}",
             }
             for p in points
             if p.flagged
@@ -147,13 +145,15 @@ def build_chart(
             {"x": x(d), "label": label} for d, label in phase_starts if first_day <= d <= last_day
         ]
         chart.events = [
-            {"x": x(d), "label": label[:40], "title": f"{_months(d)}: {label}"}
+            {"x": x(d), "label": label[:40], "title": f"{dates.day_month(d)}: {label}"}
             for d, label in life_events
             if first_day <= d <= last_day
         ]
     latest = drawn[-1] if drawn else None
     chart.description = (
-        f"{instrument.short_name}: {len(drawn)} scores from {_months(first_day)} to "
-        f"{_months(max(p.day for p in points))}" + (f", latest {latest[1]}" if latest else "") + "."
+        f"{instrument.short_name}: {len(drawn)} scores from {dates.day_month(first_day)} to "
+        f"{dates.day_month(max(p.day for p in points))}"
+        + (f", latest {latest[1]}" if latest else "")
+        + "."
     )
     return chart

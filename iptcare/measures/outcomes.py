@@ -109,14 +109,52 @@ def measure_change(code: PairedMeasure, first: int, last: int) -> MeasureChange:
     )
 
 
+def in_plain_words(change: MeasureChange) -> str:
+    """The one sentence a client reads about a measure: its exact class (a reliable drop or
+    rise, or a change within measurement noise) in everyday words, with no scores, cut-offs
+    or class names. Therapists read `change.explanation` instead."""
+    if change.reliable_drop:
+        return "Your scores have come down a lot since you started."
+    if change.reliable_rise:
+        return (
+            "Your scores are higher than when you started. Your therapist sees them too, "
+            "and you can talk them through together."
+        )
+    if change.change < 0:
+        return "Your scores have come down a little since you started."
+    if change.change > 0:
+        return "Your scores have gone up a little since you started."
+    return "Your scores are the same as when you started."
+
+
+def _key() -> str:
+    phq9, gad7 = instruments.get("phq9"), instruments.get("gad7")
+    return (
+        f"Caseness: PHQ-9 ≥ {phq9.caseness_threshold} or GAD-7 ≥ {gad7.caseness_threshold}. "
+        f"Reliable change: at least {RELIABLE_CHANGE['phq9']} points on PHQ-9, "
+        f"{RELIABLE_CHANGE['gad7']} on GAD-7. Response: PHQ-9 at most half of a start of "
+        f"{RESPONSE_MIN_FIRST_PHQ9} or more. Remission: PHQ-9 below {REMISSION_BELOW_PHQ9}."
+    )
+
+
+# What the therapist's outcome card's terms mean, from the thresholds above (§0).
+KEY = _key()
+
+
 def classify(
     phq9_first: int | None,
     phq9_last: int | None,
     gad7_first: int | None,
     gad7_last: int | None,
     attended: int,
+    *,
+    so_far: bool = False,
 ) -> Outcome:
-    """Classify a course from its first and last PHQ-9 and GAD-7 and sessions attended."""
+    """Classify a course from its first and last PHQ-9 and GAD-7 and sessions attended.
+
+    `so_far` for a course still open: the classes are the same, the sentences say "yet"
+    and "now" where a finished course would say "at the end", so that a class the course
+    may still reach never reads as a verdict beside "within the expected range"."""
     for code, moment, value in (
         ("phq9", "first", phq9_first),
         ("phq9", "last", phq9_last),
@@ -167,17 +205,19 @@ def classify(
     explanations.append(change_line)
 
     recovery, reliable_recovery, recovery_lines = _recovery(
-        bool(case_at_start), phq9, gad7, improvement
+        bool(case_at_start), phq9, gad7, improvement, so_far=so_far
     )
     explanations.extend(recovery_lines)
 
-    response, response_line = _response(phq9)
+    response, response_line = _response(phq9, so_far=so_far)
     explanations.append(response_line)
     remission = phq9.last < REMISSION_BELOW_PHQ9
+    ended = "is at" if so_far else "ended at"
     explanations.append(
-        f"Remission: PHQ-9 ended at {phq9.last} (< {REMISSION_BELOW_PHQ9})."
+        f"Remission: PHQ-9 {ended} {phq9.last} (< {REMISSION_BELOW_PHQ9})."
         if remission
-        else f"No remission: PHQ-9 ended at {phq9.last} (needs < {REMISSION_BELOW_PHQ9})."
+        else f"No remission{' yet' if so_far else ''}: PHQ-9 {ended} {phq9.last} "
+        f"(needs < {REMISSION_BELOW_PHQ9})."
     )
 
     return Outcome(
@@ -272,7 +312,12 @@ def _reliable_change(phq9: MeasureChange, gad7: MeasureChange) -> tuple[bool, bo
 
 
 def _recovery(
-    case_at_start: bool, phq9: MeasureChange, gad7: MeasureChange, improvement: bool
+    case_at_start: bool,
+    phq9: MeasureChange,
+    gad7: MeasureChange,
+    improvement: bool,
+    *,
+    so_far: bool,
 ) -> tuple[bool | None, bool | None, list[str]]:
     if not case_at_start:
         return (
@@ -283,10 +328,11 @@ def _recovery(
     still_cases = [change for change in (phq9, gad7) if change.case_at_end]
     recovery = not still_cases
     reliable_recovery = recovery and improvement
+    at_the_end = "now" if so_far else "at the end"
     if recovery:
         lines = [
-            "Recovered: a case at the start and below caseness on both measures at the end "
-            f"(PHQ-9 {phq9.last} < {phq9.caseness_threshold}, "
+            f"Recovered{' so far' if so_far else ''}: a case at the start and below caseness "
+            f"on both measures {at_the_end} (PHQ-9 {phq9.last} < {phq9.caseness_threshold}, "
             f"GAD-7 {gad7.last} < {gad7.caseness_threshold})."
         ]
     else:
@@ -294,17 +340,18 @@ def _recovery(
             f"{instruments.get(c.instrument).short_name} {c.last} ≥ {c.caseness_threshold}"
             for c in still_cases
         )
-        lines = [f"Not recovered: still at caseness at the end ({still})."]
+        lines = [
+            f"Not recovered{' yet' if so_far else ''}: still at caseness {at_the_end} ({still})."
+        ]
+    # Not recovered says all about reliable recovery too: no second line repeats it.
     if reliable_recovery:
         lines.append("Reliably recovered: recovered and reliably improved.")
     elif recovery:
         lines.append("Not reliably recovered: recovered without reliable improvement.")
-    else:
-        lines.append("Not reliably recovered: not recovered.")
     return recovery, reliable_recovery, lines
 
 
-def _response(phq9: MeasureChange) -> tuple[bool | None, str]:
+def _response(phq9: MeasureChange, *, so_far: bool) -> tuple[bool | None, str]:
     if phq9.first < RESPONSE_MIN_FIRST_PHQ9:
         return None, (
             f"Response not applicable: PHQ-9 started at {phq9.first}, "
@@ -313,4 +360,7 @@ def _response(phq9: MeasureChange) -> tuple[bool | None, str]:
     # last <= 50% of first, in whole numbers so 8.5 is never rounded.
     if 2 * phq9.last <= phq9.first:
         return True, f"Response: PHQ-9 {phq9.last} is at most half of {phq9.first}."
-    return False, f"No response: PHQ-9 {phq9.last} is more than half of {phq9.first}."
+    return False, (
+        f"No response{' yet' if so_far else ''}: PHQ-9 {phq9.last} is more than half of "
+        f"{phq9.first} (needs {phq9.first // 2} or less)."
+    )

@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 from iptcare.clients.models import Client
 from iptcare.courses.models import Course
 from iptcare.courses.selectors import SessionOnDay, clinic_today, session_on_day
-from iptcare.measures import charts
+from iptcare.measures import charts, outcomes
 from iptcare.measures.models import QuestionnaireResponse
 from iptcare.measures.selectors import (
     PlannedMeasure,
@@ -107,16 +107,40 @@ def portal_state(client: Client) -> PortalState:
     return state
 
 
-def my_progress(course: Course) -> list[charts.Chart]:
-    """Calm charts of the client's symptom scores, for the portal."""
+@dataclass(frozen=True)
+class Progress:
+    """One of the client's charts, and the sentence they read under it."""
+
+    chart: charts.Chart
+    words: str
+
+
+FIRST_SCORE_WORDS = "Your first score is in. The next ones will show how things are changing."
+
+
+def my_progress(course: Course) -> list[Progress]:
+    """Calm charts of the client's symptom scores, for the portal, each with one plain
+    sentence from the measure's exact class (`outcomes.in_plain_words`): clients never see
+    class names, cut-offs or the expected curve."""
     rows = QuestionnaireResponse.objects.filter(
         course_id=course.pk, code__in=CALM_CODES, complete=True
     ).values_list("code", "submitted_at", "total", "session_number")
     by_code: dict[str, list[charts.ChartPoint]] = {}
-    for code, at, total, session_number in rows:
+    for code, at, total, session_number in rows.order_by("submitted_at", "pk"):
         by_code.setdefault(code, []).append(
             charts.ChartPoint(local_date(at, course.clinic.time_zone), total, session_number)
         )
     return [
-        charts.build_chart(code, points, calm=True) for code, points in by_code.items() if points
+        Progress(charts.build_chart(code, points, calm=True), _words(code, points))
+        for code, points in by_code.items()
+        if points
     ]
+
+
+def _words(code: str, points: list[charts.ChartPoint]) -> str:
+    totals = [p.total for p in points if p.total is not None]
+    if len(totals) < 2:
+        return FIRST_SCORE_WORDS
+    # PHQ-A has PHQ-9's range and thresholds (the therapist's page pairs them the same way).
+    paired: outcomes.PairedMeasure = "gad7" if code == "gad7" else "phq9"
+    return outcomes.in_plain_words(outcomes.measure_change(paired, totals[0], totals[-1]))

@@ -518,6 +518,7 @@ class CourseMeasures:
     outcome: object | None
     outcome_note: str
     track: object | None
+    outcome_key: str
     attended: int
     plan: list[PlannedMeasure]
     changes: Sequence[object]
@@ -605,6 +606,7 @@ def course_measures(
             firsts.get("gad7"),
             lasts.get("gad7") if _paired(responses, "gad7") else None,
             attended,
+            so_far=course.is_open,
         )
         if course.is_open:
             note = "The course is still open: these classes describe the change so far."
@@ -617,6 +619,7 @@ def course_measures(
         outcome=outcome,
         outcome_note=note,
         track=track,
+        outcome_key=outcomes.KEY,
         attended=attended,
         plan=plan_for(course),
         changes=changes,

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Prefetch
 
 from iptcare.courses import protocols
+from iptcare.courses.models import SessionNote
 from iptcare.courses.selectors import clinic_today, current_courses_for_clients
 from iptcare.formulation.models import HomeworkTask, InventoryPerson
 from iptcare.formulation.selectors import homework_for_client
@@ -25,12 +26,12 @@ from iptcare.measures.models import ItemAnswer, QuestionnaireResponse
 from iptcare.measures.portal import portal_state
 from iptcare.portal import charts
 from iptcare.portal.models import MoodEntry, PersonSuggestion
+from iptcare.scheduling.models import Appointment
 from iptcare.scheduling.selectors import appointments_of_client, next_appointments, own_invoices
 
 if TYPE_CHECKING:
     from iptcare.clients.models import Client
     from iptcare.courses.models import Course
-    from iptcare.scheduling.models import Appointment
 
 MOOD_WEEKS = 8
 ADULT_MOOD = protocols.MoodScale(0, 10)
@@ -137,6 +138,26 @@ class PortalHome:
     open_tasks: int
     mood_today: MoodEntry | None
     shared_people: int
+    # "Before your first session" (the self-reflection) shows only until one is held.
+    first_session_held: bool
+
+
+# Appointments that count as the client's own therapy session ("consultation" is the
+# free first call; "guardian" is a parent's or guardian's session).
+THERAPY_KINDS = ("session", "group")
+
+
+def first_session_held(client: Client) -> bool:
+    """Whether the client has had a therapy session: an attended note in any course of
+    theirs, or a session marked attended before its note is written."""
+    return (
+        SessionNote.objects.filter(
+            course__client=client, attendance=SessionNote.Attendance.ATTENDED
+        ).exists()
+        or Appointment.objects.filter(
+            client=client, kind__in=THERAPY_KINDS, status=Appointment.Status.ATTENDED
+        ).exists()
+    )
 
 
 def portal_home_for(client: Client) -> PortalHome:
@@ -153,6 +174,7 @@ def portal_home_for(client: Client) -> PortalHome:
         shared_people=InventoryPerson.objects.filter(
             course__client=client, shared_with_client=True, archived_at__isnull=True
         ).count(),
+        first_session_held=first_session_held(client),
     )
 
 

@@ -55,3 +55,26 @@ def course_header(
         "focus_areas": header.focus_areas,
         "links": _links(header.course, request.path if request else ""),
     }
+
+
+# Where each phase gate (protocols.PHASE_GATES) is done: the course page's checklist links
+# there. A test keeps every gate in this table.
+GATE_PAGES: dict[str, tuple[str, str]] = {
+    "symptom_measure": ("measures:course", ""),
+    "inventory": ("formulation:inventory", ""),
+    "focus_areas": ("formulation:formulation", "#areas-heading"),
+    "formulation": ("formulation:formulation_edit", "#id_agreed_on"),
+    "contract": ("formulation:formulation_edit", "#id_contract_sessions"),
+}
+
+
+@register.simple_tag
+def gate_url(key: str, course: Course) -> str:
+    """The page where the gate `key` is done, or "" when that page is not installed."""
+    if key not in GATE_PAGES:
+        return ""
+    name, anchor = GATE_PAGES[key]
+    try:
+        return reverse(name, kwargs={"course_id": course.pk}) + anchor
+    except NoReverseMatch:
+        return ""
