@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from iptcare.accounts.models import User
@@ -173,17 +173,20 @@ class SessionOnDay:
 
 def session_on_day(course: Course, day: date) -> SessionOnDay:
     """The course's position and its attended note dated `day` (a date of the clinic,
-    see `clinic_today`), in the one query `course_position` makes."""
-    on_day = Q(date=day)
-    found = SessionNote.objects.filter(ATTENDED, course_id=course.pk).aggregate(
-        held=Count("pk"),
-        open_number=Max("number", filter=on_day & Q(status=SessionNote.Status.DRAFT)),
-        any_number=Max("number", filter=on_day),
+    see `clinic_today`), in one query: the attended notes' numbers, dates and states (a
+    course has a few dozen at most), read plainly rather than aggregated, which costs
+    less to build than the count with two filtered maxima it replaces."""
+    notes = list(
+        SessionNote.objects.filter(ATTENDED, course_id=course.pk).values_list(
+            "number", "date", "status"
+        )
     )
-    position = position_for(course.protocol_spec, found["held"], course.planned_sessions)
-    if found["open_number"] is not None:
-        return SessionOnDay(position, found["open_number"], is_open=True)
-    return SessionOnDay(position, found["any_number"], is_open=False)
+    position = position_for(course.protocol_spec, len(notes), course.planned_sessions)
+    on_day = [(number, status) for number, when, status in notes if when == day]
+    drafts = [number for number, status in on_day if status == SessionNote.Status.DRAFT]
+    if drafts:
+        return SessionOnDay(position, max(drafts), is_open=True)
+    return SessionOnDay(position, max((n for n, _ in on_day), default=None), is_open=False)
 
 
 def note_position(course: Course, note: SessionNote) -> CoursePosition:
