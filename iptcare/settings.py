@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "iptcare.measures",
     "iptcare.scheduling",
     "iptcare.intake",
+    "iptcare.supervision",
 ]
 
 MIDDLEWARE = [

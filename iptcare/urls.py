@@ -19,6 +19,7 @@ urlpatterns = [
     path("courses/<id:course_id>/", include("iptcare.formulation.urls")),
     path("measures/", include("iptcare.measures.urls")),
     path("scheduling/", include("iptcare.scheduling.urls")),
+    path("supervision/", include("iptcare.supervision.urls")),
     path("api/v1/", api.urls),
     # Public pages (home, about IPT, therapists, fees, intake, booking) come last.
     path("", include("iptcare.intake.urls")),

@@ -29,6 +29,7 @@ ROUTERS = [
     ("courses", "/courses"),
     ("formulation", "/formulation"),
     ("measures", "/measures"),
+    ("supervision", "/supervision"),
 ]
 
 # What every operation may answer besides its success, in the schema's words.
