@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from iptcare.accounts.models import User
-from iptcare.courses.models import SessionNote
+from iptcare.core import dates
+from iptcare.courses import protocols
+from iptcare.courses.models import Course, SessionNote
 from iptcare.courses.selectors import notes_awaiting_cosignature
+from iptcare.formulation.selectors import formulation_summaries
+from iptcare.measures.models import QuestionnaireResponse
+from iptcare.supervision import certification
 from iptcare.supervision.models import SupervisionSettings
 
 
@@ -33,6 +38,71 @@ def supervision_settings(clinic_id: int) -> SupervisionSettings:
 
 
 # --- Certification -------------------------------------------------------------------------
+
+
+def _supervised_session_numbers(notes: Iterable[SessionNote]) -> dict[int, set[int]]:
+    """Per course, the sessions a supervisor has seen: a co-signed note."""
+    seen: dict[int, set[int]] = defaultdict(set)
+    for note in notes:
+        if note.cosigned_by_id is not None:
+            seen[note.course_id].add(note.number)
+    return seen
+
+
+def certification_cases(supervisee: User) -> list[certification.CaseEvidence]:
+    """What the records of each of the supervisee's courses show, for the certification
+    tracker (a fixed number of queries, whatever the number of courses)."""
+    courses = list(
+        Course.objects.filter(clinic_id=supervisee.home_clinic_id, therapist=supervisee)
+        .select_related("client")
+        .order_by("start_date", "pk")
+    )
+    ids = [course.pk for course in courses]
+    notes = list(
+        SessionNote.objects.filter(
+            course_id__in=ids, attendance=SessionNote.Attendance.ATTENDED
+        ).only("course_id", "number", "status", "cosigned_by_id")
+    )
+    held = Counter(note.course_id for note in notes)
+    supervised = _supervised_session_numbers(notes)
+    summaries = formulation_summaries(ids)
+    measures: dict[int, set[tuple[str, int]]] = defaultdict(set)
+    for course_id, code, number in QuestionnaireResponse.objects.filter(
+        course_id__in=ids, complete=True
+    ).values_list("course_id", "code", "session_number"):
+        measures[course_id].add((code, number))
+    cases = []
+    for course in courses:
+        spec = course.protocol_spec
+        bounds = protocols.phase_bounds(spec, course.planned_sessions)
+        started = dates.day(course.start_date)
+        summary = summaries.get(course.pk)
+        cases.append(
+            certification.CaseEvidence(
+                course_id=course.pk,
+                label=f"{course.client.chart_number} · {spec.name} from {started}",
+                completed=course.status == Course.Status.COMPLETED,
+                phases=tuple(phase.value for phase in bounds),
+                sessions_held=held[course.pk],
+                supervised_phases=frozenset(
+                    protocols.phase_for(spec, number, course.planned_sessions).value
+                    for number in supervised[course.pk]
+                ),
+                inventory=bool(summary and summary.inventory_people),
+                formulation_agreed=bool(summary and summary.formulation_agreed_on),
+                measures=frozenset(measures[course.pk]),
+            )
+        )
+    return cases
+
+
+def certification_progress(supervisee: User) -> certification.Progress:
+    """The supervisee's progress towards the clinic's certification standard."""
+    settings = supervision_settings(supervisee.home_clinic_id)
+    return certification.progress(
+        certification.standard(settings.certification_standard_code),
+        certification_cases(supervisee),
+    )
 
 
 # --- Supervisor's home ---------------------------------------------------------------------
