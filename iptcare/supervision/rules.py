@@ -7,7 +7,6 @@ import rules
 from iptcare.accounts.models import User
 from iptcare.clinic.selectors import supervisees_of
 
-
 # --- Review of notes -----------------------------------------------------------------------
 
 

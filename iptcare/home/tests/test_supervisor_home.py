@@ -115,4 +115,3 @@ def test_another_supervisors_supervisees_are_not_shown(cast: Cast) -> None:
     factories.client(cast.clinic, therapists=[student], legal_name="Client Elsewhere")
     body = cast.http("supervisor").get("/home/").content.decode()
     assert "Student Elsewhere" not in body and "Client Elsewhere" not in body
-

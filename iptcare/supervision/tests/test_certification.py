@@ -79,9 +79,7 @@ def test_measures_at_intake_and_every_four_sessions_leave_no_gap() -> None:
 def test_each_missing_measure_is_named_with_its_sessions() -> None:
     given = {("phq9", 1), ("gad7", 1), ("phq9", 5), ("phq9", 9), ("gad7", 12)}
     assert certification.measure_gaps(_evidence(12, given)) == ["GAD-7 in sessions 5–8"]
-    assert certification.measure_gaps(_evidence(2, {("gad7", 2)})) == [
-        "PHQ-9 and GAD-7 at intake"
-    ]
+    assert certification.measure_gaps(_evidence(2, {("gad7", 2)})) == ["PHQ-9 and GAD-7 at intake"]
 
 
 def test_phq_a_stands_in_for_phq_9() -> None:
