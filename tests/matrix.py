@@ -142,3 +142,21 @@ def person_page(own: int = 200, supervisor: int = 200, admin: int = 404) -> Expe
         return 404
 
     return status
+
+
+def api_person(own: int = 200, supervisor: int = 200, admin: int = 404) -> Expectation:
+    """An API route about one therapist's supervision records (as `person_page`); anyone
+    else signed in gets 404, clients too."""
+
+    def status(role: str | None, target: str) -> int:
+        if role is None:
+            return 401
+        if role == PERSON[target]:
+            return own
+        if role in SUPERVISORS[target]:
+            return supervisor
+        if role == "admin":
+            return admin
+        return 404
+
+    return status

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.http import Http404
+
 from iptcare.accounts.models import User
 from iptcare.core import dates
 from iptcare.courses import protocols
@@ -23,6 +25,21 @@ def supervision_settings(clinic_id: int) -> SupervisionSettings:
     changes them."""
     found = SupervisionSettings.objects.filter(clinic_id=clinic_id).first()
     return found or SupervisionSettings(clinic_id=clinic_id)
+
+
+def therapist_get_for(user: User, pk: int, perm: str) -> User:
+    """A therapist of the user's clinic whose supervision records the user may see (the
+    rule `perm`), or Http404, so that other people's existence is not confirmed."""
+    person = (
+        User.objects.filter(pk=pk, clinic_id=user.home_clinic_id, is_therapist=True)
+        .select_related("therapist_profile")
+        .first()
+        if 0 < pk < 2**62
+        else None
+    )
+    if person is None or not user.has_perm(perm, person):
+        raise Http404("No such therapist.")
+    return person
 
 
 # --- Review of notes -----------------------------------------------------------------------

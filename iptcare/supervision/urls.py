@@ -12,6 +12,6 @@ urlpatterns = [
     # Supervision log
     # Practicum hours
     # Certification
-    path("people/<id:person_id>/certification/", views.certification, name="certification"),
+    path("therapists/<id:therapist_id>/certification/", views.certification, name="certification"),
     # Supervisor's home
 ]

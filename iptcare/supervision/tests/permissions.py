@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from conftest import Cast
-from tests.matrix import PERSON, Expectation, person_page
+from tests.matrix import PERSON, Expectation, api_person, person_page
 
 EXPECTED: dict[str, Expectation] = {
     # Review of notes
@@ -14,6 +14,7 @@ EXPECTED: dict[str, Expectation] = {
     # Practicum hours
     # Certification
     "supervision:certification": person_page(),
+    "api:supervision_certification": api_person(),
     # Supervisor's home
 }
 
@@ -23,6 +24,6 @@ KWARGS: dict[str, Callable[[Cast, str], object]] = {
     # Supervision log
     # Practicum hours
     # Certification
-    "person_id": lambda cast, target: cast.users[PERSON[target]].pk,
+    "therapist_id": lambda cast, target: cast.users[PERSON[target]].pk,
     # Supervisor's home
 }
