@@ -124,22 +124,30 @@ PERSON = {"client": "therapist", "student_client": "student"}
 SUPERVISORS: dict[str, set[str]] = {"client": set(), "student_client": {"supervisor"}}
 
 
+def _person_status(
+    role: str, target: str, *, own: int, supervisor: int, admin: int, other: int
+) -> int:
+    if role == PERSON[target]:
+        return own
+    if role in SUPERVISORS[target]:
+        return supervisor
+    if role == "admin":
+        return admin
+    return other
+
+
 def person_page(own: int = 200, supervisor: int = 200, admin: int = 404) -> Expectation:
     """The therapist `own`, their supervisors `supervisor`, the same clinic's administrator
-    `admin`, other staff 404, clients 403; anonymous people are sent to log in."""
+    `admin`, other staff 404, clients 403 (the staff gate); anonymous people are sent to
+    log in."""
 
     def status(role: str | None, target: str) -> int:
         if role is None:
             return 302
-        if role in CLIENTS:
-            return 403
-        if role == PERSON[target]:
-            return own
-        if role in SUPERVISORS[target]:
-            return supervisor
-        if role == "admin":
-            return admin
-        return 404
+        other = 403 if role in CLIENTS else 404
+        return _person_status(
+            role, target, own=own, supervisor=supervisor, admin=admin, other=other
+        )
 
     return status
 
@@ -151,12 +159,6 @@ def api_person(own: int = 200, supervisor: int = 200, admin: int = 404) -> Expec
     def status(role: str | None, target: str) -> int:
         if role is None:
             return 401
-        if role == PERSON[target]:
-            return own
-        if role in SUPERVISORS[target]:
-            return supervisor
-        if role == "admin":
-            return admin
-        return 404
+        return _person_status(role, target, own=own, supervisor=supervisor, admin=admin, other=404)
 
     return status
