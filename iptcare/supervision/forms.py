@@ -11,7 +11,6 @@ from iptcare.accounts.models import User
 from iptcare.core.forms import LimitedForm, version_errors_to_the_form, version_field
 from iptcare.supervision.models import SupervisionMeeting
 
-
 # --- Review of notes -----------------------------------------------------------------------
 
 
@@ -67,9 +66,7 @@ class MeetingForm(LimitedForm):
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
     version = version_field(required=False)
 
-    def __init__(
-        self, *args: Any, supervisees: QuerySet[User], **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, supervisees: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["supervisees"]
         assert isinstance(field, forms.ModelMultipleChoiceField)
@@ -126,7 +123,10 @@ class HoursAdjustForm(LimitedForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
         help_text="Kept with your name and the time, beside the minutes the records gave.",
-        error_messages={"required": "Say why the minutes change."},
+        error_messages={
+            "required": "Say why the minutes change.",
+            "max_length": "Keep the reason to 2,000 characters or fewer.",
+        },
     )
 
 

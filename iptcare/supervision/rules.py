@@ -9,7 +9,6 @@ from iptcare.accounts.rules import is_clinic_admin, is_supervisor, is_therapist
 from iptcare.clinic.selectors import supervisees_of
 from iptcare.supervision.models import AgreedAction, SupervisionMeeting
 
-
 # --- Review of notes -----------------------------------------------------------------------
 
 
@@ -87,9 +86,7 @@ def administers_their_clinic(user: object, supervisee: User) -> bool:
     return person is not None and person.is_clinic_admin
 
 
-rules.add_perm(
-    "supervision.view_hours", is_the_supervisee | supervises | administers_their_clinic
-)
+rules.add_perm("supervision.view_hours", is_the_supervisee | supervises | administers_their_clinic)
 rules.add_perm("supervision.view_hours_detail", is_the_supervisee | supervises)
 rules.add_perm("supervision.adjust_hours", is_the_supervisee | supervises)
 rules.add_perm("supervision.sign_off_hours", supervises)

@@ -29,7 +29,6 @@ from iptcare.supervision.models import (
 )
 from iptcare.supervision.selectors import Hours, hours_record_reads
 
-
 # --- Review of notes -----------------------------------------------------------------------
 
 

@@ -27,7 +27,6 @@ from iptcare.supervision import selectors, services
 from iptcare.supervision.forms import ActionFormSet, HoursAdjustForm, MeetingForm
 from iptcare.supervision.models import SupervisionMeeting
 
-
 # --- Review of notes -----------------------------------------------------------------------
 
 
@@ -67,9 +66,7 @@ def log(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
-def _action_forms(
-    request: HttpRequest, supervisees: QuerySet[User]
-) -> forms.BaseFormSet:
+def _action_forms(request: HttpRequest, supervisees: QuerySet[User]) -> forms.BaseFormSet:
     return ActionFormSet(
         request.POST or None, prefix="actions", form_kwargs={"supervisees": supervisees}
     )
@@ -329,9 +326,7 @@ def hours_sign_off(request: AuthenticatedHttpRequest, supervisee_id: int) -> Htt
 
 
 def _export(request: AuthenticatedHttpRequest, supervisee_id: int, kind: str) -> HttpResponse:
-    supervisee, hours, _problem = _hours_of(
-        request, supervisee_id, "supervision.view_hours_detail"
-    )
+    supervisee, hours, _problem = _hours_of(request, supervisee_id, "supervision.view_hours_detail")
     data = services.hours_export(actor=actor_from_request(request), hours=hours, kind=kind)
     name = f"practicum-hours-{supervisee.pk}-{hours.period_from}-{hours.period_to}.{kind}"
     content_type = "text/csv; charset=utf-8" if kind == "csv" else "application/pdf"

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-
 from datetime import date
 
 from conftest import Cast
 from iptcare.supervision.models import AgreedAction, SupervisionMeeting
-from tests.matrix import Expectation  # noqa: F401
-from tests.matrix import CLIENTS, STAFF, THERAPISTS, api_auth, logged_in, staff_page
+from tests.matrix import (
+    CLIENTS,
+    STAFF,
+    THERAPISTS,
+    Expectation,  # noqa: F401
+    api_auth,
+    logged_in,
+    staff_page,
+)
 
 # --- Supervision log -----------------------------------------------------------------------
 
