@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest
-from ninja import Router, Schema
+from datetime import date, datetime
 
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+
+from iptcare.accounts.models import User
+from iptcare.audit.services import actor_from_request
+from iptcare.courses.selectors import clinic_today
 from iptcare.supervision import selectors
+from iptcare.supervision.selectors import log_record_reads
 
 router = Router(tags=["supervision"])
 
@@ -19,7 +27,121 @@ router = Router(tags=["supervision"])
 # --- Supervision log -----------------------------------------------------------------------
 
 
+class ActionOut(Schema):
+    id: int
+    text: str
+    supervisee: str | None
+    due_on: date | None
+    done_on: date | None
+
+
+class MeetingOut(Schema):
+    id: int
+    date: date
+    minutes: int
+    kind: str
+    supervisor: str
+    supervisees: list[str]
+    clients_discussed: list[str] = Field(description="Chart numbers, never names.")
+    recordings_reviewed: str
+    notes: str
+    actions: list[ActionOut]
+    version: int
+
+
+def _staff(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User) or not user.is_clinic_staff:
+        raise PermissionDenied
+    return user
+
+
+@router.get("/log", response=list[MeetingOut], url_name="supervision_log")
+def supervision_log(request: HttpRequest, limit: int = Query(50, ge=1, le=200)):
+    """The meetings in the signed-in person's scope, newest first: a supervisor's own, a
+    supervisee's attended. An administrator sees totals only (the hours route)."""
+    user = _staff(request)
+    if not (user.is_supervisor or user.is_therapist):
+        raise PermissionDenied
+    meetings = list(selectors.meetings_for(user)[:limit])
+    log_record_reads(actor=actor_from_request(request), meetings=meetings)
+    return [
+        MeetingOut(
+            id=m.pk,
+            date=m.date,
+            minutes=m.minutes,
+            kind=m.kind,
+            supervisor=m.supervisor.full_name,
+            supervisees=[s.full_name for s in m.supervisees.all()],
+            clients_discussed=[c.chart_number for c in m.clients_discussed.all()],
+            recordings_reviewed=m.recordings_reviewed,
+            notes=m.notes,
+            actions=[
+                ActionOut(
+                    id=a.pk,
+                    text=a.text,
+                    supervisee=a.supervisee.full_name if a.supervisee else None,
+                    due_on=a.due_on,
+                    done_on=a.done_on,
+                )
+                for a in m.actions.all()
+            ],
+            version=m.version,
+        )
+        for m in meetings
+    ]
+
+
 # --- Practicum hours -----------------------------------------------------------------------
+
+
+class HoursOut(Schema):
+    supervisee_id: int
+    supervisee: str
+    period_from: date
+    period_to: date
+    session_count: int
+    direct_minutes: int
+    meeting_count: int
+    supervision_minutes: int
+    signed_off_by: str | None
+    signed_off_at: datetime | None
+    sign_off_current: bool = Field(description="False when the hours changed after sign-off.")
+
+
+@router.get("/hours", response=HoursOut, url_name="supervision_hours")
+def supervision_hours(
+    request: HttpRequest,
+    supervisee: int | None = Query(None, ge=1, le=10**18 - 1),
+    month: str | None = Query(None, pattern=r"^[0-9]{4}-[0-9]{2}$"),
+):
+    """A person's practicum hours totals for a month (this month by default): one's own,
+    a supervisee's, or for an administrator anyone's of the clinic. Totals only."""
+    user = _staff(request)
+    person = selectors.supervisee_get_for(user=user, pk=supervisee or user.pk)
+    today = clinic_today(person.home_clinic)
+    if month:
+        try:
+            asked = datetime.strptime(month, "%Y-%m").date()
+        except ValueError:
+            raise HttpError(422, "Give the month as 2026-08.") from None
+        today = asked
+    start, end = selectors.month_period(today)
+    hours = selectors.hours_for(person, period_from=start, period_to=end)
+    sign_off = hours.sign_off
+    return HoursOut(
+        supervisee_id=person.pk,
+        supervisee=person.full_name,
+        period_from=start,
+        period_to=end,
+        session_count=len(hours.sessions),
+        direct_minutes=hours.direct_minutes,
+        meeting_count=len(hours.meetings),
+        supervision_minutes=hours.supervision_minutes,
+        signed_off_by=sign_off.signed_by.full_name if sign_off else None,
+        signed_off_at=sign_off.signed_at if sign_off else None,
+        sign_off_current=hours.sign_off_is_current,
+    )
 
 
 # --- Certification -------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -54,7 +55,134 @@ class SupervisionSettings(models.Model):
 # --- Supervision log -----------------------------------------------------------------------
 
 
+class SupervisionMeeting(models.Model):
+    """One supervision meeting: who met, for how long, which clients were discussed (by
+    chart number) and which recordings were reviewed (references only: the recordings are
+    held elsewhere and never stored here)."""
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", "Individual"
+        GROUP = "group", "Group"
+
+    clinic = models.ForeignKey("clinic.Clinic", on_delete=models.PROTECT, related_name="+")
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    date = models.DateField()
+    minutes = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.INDIVIDUAL)
+    supervisees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="supervision_meetings_attended"
+    )
+    clients_discussed = models.ManyToManyField("clients.Client", related_name="+", blank=True)
+    recordings_reviewed = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        indexes = [models.Index(fields=["clinic", "supervisor", "date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(minutes__gte=1, minutes__lte=480),
+                name="supervision_meeting_minutes_in_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} supervision on {self.date} ({self.minutes} min)"
+
+
+class AgreedAction(models.Model):
+    """Something agreed at a meeting, for one supervisee or for everyone present."""
+
+    meeting = models.ForeignKey(
+        SupervisionMeeting, on_delete=models.PROTECT, related_name="actions"
+    )
+    supervisee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    text = models.CharField(max_length=500)
+    due_on = models.DateField(null=True, blank=True)
+    done_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
 # --- Practicum hours -----------------------------------------------------------------------
+
+
+class HoursAdjustment(models.Model):
+    """A correction of one session's minutes in a student's hours, with the reason, who
+    and when. The session note is never changed: the hours read the latest adjustment and
+    keep the minutes they would have had (`original_minutes`) beside it."""
+
+    clinic = models.ForeignKey("clinic.Clinic", on_delete=models.PROTECT, related_name="+")
+    supervisee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.ForeignKey("courses.SessionNote", on_delete=models.PROTECT, related_name="+")
+    original_minutes = models.PositiveSmallIntegerField()
+    minutes = models.PositiveSmallIntegerField()
+    reason = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["supervisee", "note"])]
+
+    def __str__(self) -> str:
+        return f"{self.original_minutes} → {self.minutes} min for note {self.note_id}"
+
+
+class HoursSignOff(models.Model):
+    """The supervisor's sign-off of a supervisee's hours for a period, with the totals as
+    they were at signing. `fingerprint` digests the rows signed, so a later change in the
+    period (a new session, an adjustment, an edited meeting) shows the sign-off as out of
+    date instead of silently changing what was signed."""
+
+    clinic = models.ForeignKey("clinic.Clinic", on_delete=models.PROTECT, related_name="+")
+    supervisee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    period_from = models.DateField()
+    period_to = models.DateField()
+    direct_minutes = models.PositiveIntegerField()
+    session_count = models.PositiveIntegerField()
+    supervision_minutes = models.PositiveIntegerField()
+    meeting_count = models.PositiveIntegerField()
+    fingerprint = models.CharField(max_length=64)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-signed_at", "-pk"]
+        indexes = [models.Index(fields=["supervisee", "period_from", "period_to"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_to__gte=models.F("period_from")),
+                name="hours_sign_off_period_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Hours of {self.supervisee_id} {self.period_from}–{self.period_to} signed off"
 
 
 # --- Certification -------------------------------------------------------------------------
