@@ -118,7 +118,9 @@ def supervision_hours(
     """A person's practicum hours totals for a month (this month by default): one's own,
     a supervisee's, or for an administrator anyone's of the clinic. Totals only."""
     user = _staff(request)
-    person = selectors.supervisee_get_for(user=user, pk=supervisee or user.pk)
+    person = selectors.therapist_get_for(
+        user=user, pk=supervisee or user.pk, perm="supervision.view_hours"
+    )
     today = clinic_today(person.home_clinic)
     if month:
         try:
@@ -182,9 +184,9 @@ class CertificationOut(Schema):
 def certification_get(request: HttpRequest, therapist_id: int) -> CertificationOut:
     """A therapist's certification progress (their own, or a supervisee's)."""
     person = selectors.therapist_get_for(
-        request.user,  # type: ignore[arg-type]  # django_auth lets only signed-in users in
-        therapist_id,
-        "supervision.view_certification",
+        user=request.user,  # type: ignore[arg-type]  # django_auth lets only signed-in users in
+        pk=therapist_id,
+        perm="supervision.view_certification",
     )
     progress = selectors.certification_progress(person)
     return CertificationOut(

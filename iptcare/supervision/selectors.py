@@ -44,15 +44,16 @@ def supervision_settings(clinic_id: int) -> SupervisionSettings:
     return found or SupervisionSettings(clinic_id=clinic_id)
 
 
-def therapist_get_for(user: User, pk: int, perm: str) -> User:
+def therapist_get_for(*, user: User, pk: int, perm: str) -> User:
     """A therapist of the user's clinic whose supervision records the user may see (the
-    rule `perm`), or Http404, so that other people's existence is not confirmed."""
+    rule `perm`: their hours, progress, ratings), or Http404, so that other people's
+    existence is not confirmed."""
+    if not 0 < pk < 2**62:
+        raise Http404("No such therapist.")
     person = (
         User.objects.filter(pk=pk, clinic_id=user.home_clinic_id, is_therapist=True)
-        .select_related("therapist_profile")
+        .select_related("clinic", "therapist_profile")
         .first()
-        if 0 < pk < 2**62
-        else None
     )
     if person is None or not user.has_perm(perm, person):
         raise Http404("No such therapist.")
@@ -382,21 +383,6 @@ def hours_record_reads(*, actor: Actor, hours: Hours, detail: str = "practicum h
         )
 
 
-def supervisee_get_for(*, user: User, pk: int) -> User:
-    """A person whose hours `user` may see (themselves, a supervisee, or, for an
-    administrator, anyone of the clinic's therapists), else 404."""
-    if not 0 < pk < 2**62:
-        raise Http404
-    person = (
-        User.objects.filter(clinic_id=user.home_clinic_id, pk=pk, is_therapist=True)
-        .select_related("clinic", "therapist_profile")
-        .first()
-    )
-    if person is None or not user.has_perm("supervision.view_hours", person):
-        raise Http404
-    return person
-
-
 def hours_note_get_for(*, user: User, pk: int) -> SessionNote:
     """An attended session in the hours of someone `user` may adjust, else 404."""
     if not 0 < pk < 2**62:
@@ -416,12 +402,27 @@ def hours_note_get_for(*, user: User, pk: int) -> SessionNote:
 # --- Certification -------------------------------------------------------------------------
 
 
-def _supervised_session_numbers(notes: Iterable[SessionNote]) -> dict[int, set[int]]:
-    """Per course, the sessions a supervisor has seen: a co-signed note."""
+def _supervised_session_numbers(
+    courses: Iterable[Course],
+    notes: Iterable[SessionNote],
+    discussed: Iterable[tuple[date, int]],
+) -> dict[int, set[int]]:
+    """Per course, the sessions a supervisor has seen: a co-signed note, or the latest
+    session held before a supervision meeting that discussed the client."""
     seen: dict[int, set[int]] = defaultdict(set)
+    held: dict[int, list[SessionNote]] = defaultdict(list)
     for note in notes:
+        held[note.course_id].append(note)
         if note.cosigned_by_id is not None:
             seen[note.course_id].add(note.number)
+    meetings: dict[int, list[date]] = defaultdict(list)
+    for day, client_id in discussed:
+        meetings[client_id].append(day)
+    for course in courses:
+        for day in meetings[course.client_id]:
+            before = [note for note in held[course.pk] if note.date <= day]
+            if before:
+                seen[course.pk].add(max(before, key=lambda note: note.date).number)
     return seen
 
 
@@ -437,10 +438,13 @@ def certification_cases(supervisee: User) -> list[certification.CaseEvidence]:
     notes = list(
         SessionNote.objects.filter(
             course_id__in=ids, attendance=SessionNote.Attendance.ATTENDED
-        ).only("course_id", "number", "status", "cosigned_by_id")
+        ).only("course_id", "number", "date", "status", "cosigned_by_id")
     )
     held = Counter(note.course_id for note in notes)
-    supervised = _supervised_session_numbers(notes)
+    discussed = SupervisionMeeting.objects.filter(
+        supervisees=supervisee, clients_discussed__in={course.client_id for course in courses}
+    ).values_list("date", "clients_discussed")
+    supervised = _supervised_session_numbers(courses, notes, discussed)
     summaries = formulation_summaries(ids)
     measures: dict[int, set[tuple[str, int]]] = defaultdict(set)
     for course_id, code, number in QuestionnaireResponse.objects.filter(
@@ -475,9 +479,13 @@ def certification_cases(supervisee: User) -> list[certification.CaseEvidence]:
 def certification_progress(supervisee: User) -> certification.Progress:
     """The supervisee's progress towards the clinic's certification standard."""
     settings = supervision_settings(supervisee.home_clinic_id)
+    minutes = SupervisionMeeting.objects.filter(supervisees=supervisee).aggregate(
+        total=Sum("minutes")
+    )["total"]
     return certification.progress(
         certification.standard(settings.certification_standard_code),
         certification_cases(supervisee),
+        consultation_minutes=minutes or 0,
     )
 
 

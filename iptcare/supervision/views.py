@@ -217,7 +217,9 @@ def _period(request: HttpRequest, today: date) -> tuple[date, date, str]:
 def _hours_of(
     request: AuthenticatedHttpRequest, supervisee_id: int, perm: str = ""
 ) -> tuple[User, selectors.Hours, str]:
-    supervisee = selectors.supervisee_get_for(user=request.user, pk=supervisee_id)
+    supervisee = selectors.therapist_get_for(
+        user=request.user, pk=supervisee_id, perm="supervision.view_hours"
+    )
     if perm and not request.user.has_perm(perm, supervisee):
         raise PermissionDenied
     start, end, problem = _period(request, clinic_today(supervisee.home_clinic))
@@ -353,7 +355,7 @@ def certification(request: AuthenticatedHttpRequest, therapist_id: int) -> HttpR
     """A therapist's progress towards the clinic's certification standard, derived from
     their records; for them and their supervisors."""
     person = selectors.therapist_get_for(
-        request.user, therapist_id, "supervision.view_certification"
+        user=request.user, pk=therapist_id, perm="supervision.view_certification"
     )
     return render(
         request,
