@@ -61,9 +61,9 @@ KWARGS: dict[str, Callable[[Cast, str], object]] = {
     # Review of notes
     # Fidelity
     # The therapist of each target: therapist@ (no supervisor) or the practicum student.
-    "supervisee_id": lambda cast, target: cast.users[
-        "therapist" if target == "client" else "student"
-    ].pk,
+    "supervisee_id": lambda cast, target: (
+        cast.users["therapist" if target == "client" else "student"].pk
+    ),
     # Supervision log
     # Practicum hours
     # Certification

@@ -226,19 +226,25 @@ def test_the_page_picks_the_clinics_scale_and_pass_mark_version_checked(cast: Ca
     )
     browser = cast.http("admin")
     data = {"action": "settings", "scale_code": "clinic-checklist", "pass_mark": "3.5"}
-    assert browser.post("/supervision/fidelity/scales/", {**data, "version": "0"}).status_code == 302
+    assert (
+        browser.post("/supervision/fidelity/scales/", {**data, "version": "0"}).status_code == 302
+    )
     settings = selectors.supervision_settings(cast.clinic.pk)
     assert (settings.fidelity_scale_code, str(settings.pass_mark)) == ("clinic-checklist", "3.5")
     assert selectors.fidelity_scale_of(cast.clinic.pk).code == "clinic-checklist"
     # A second tab still holding version 0 is refused; nothing changes.
-    stale = browser.post("/supervision/fidelity/scales/", {**data, "pass_mark": "2", "version": "0"})
+    stale = browser.post(
+        "/supervision/fidelity/scales/", {**data, "pass_mark": "2", "version": "0"}
+    )
     assert "changed elsewhere" in stale.content.decode()
     bad = browser.post(
-        "/supervision/fidelity/scales/", {**data, "pass_mark": "²", "version": str(settings.version)}
+        "/supervision/fidelity/scales/",
+        {**data, "pass_mark": "²", "version": str(settings.version)},
     )
     assert bad.status_code == 200 and "field__error" in bad.content.decode()
     out_of_range = browser.post(
-        "/supervision/fidelity/scales/", {**data, "pass_mark": "9", "version": str(settings.version)}
+        "/supervision/fidelity/scales/",
+        {**data, "pass_mark": "9", "version": str(settings.version)},
     )
     assert "within the scale&#x27;s range 1–5" in out_of_range.content.decode()
     assert str(selectors.supervision_settings(cast.clinic.pk).pass_mark) == "3.5"

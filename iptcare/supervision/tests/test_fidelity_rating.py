@@ -55,7 +55,11 @@ def test_the_supervisor_rates_the_items_of_the_sessions_phase_and_the_mean_is_ke
         recording_reference="session-1.mp4 on the clinic drive",
         comment="Good start.",
     )
-    assert (rating.phase, rating.kind, rating.rater_id) == ("initial", "supervisor", cast.users["supervisor"].pk)
+    assert (rating.phase, rating.kind, rating.rater_id) == (
+        "initial",
+        "supervisor",
+        cast.users["supervisor"].pk,
+    )
     # 7 initial and 4 stance items, one not applicable: nine 4s and one 2 -> 38 / 10
     assert str(rating.mean) == "3.80"
     assert FidelityScore.objects.filter(rating=rating, score__isnull=True).count() == 1
