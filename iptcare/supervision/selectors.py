@@ -208,7 +208,8 @@ def fidelity_trend(supervisee_ids: Iterable[int]) -> dict[int, FidelityTrend]:
     clinics: dict[int, int] = {}
     for author_id, note_id, day, phase, mean, clinic_id in rows:
         clinics[author_id] = clinic_id
-        sessions[author_id].setdefault(note_id, (day, phase, []))[2].append(mean)
+        if mean is not None:  # filtered out above; the type does not know
+            sessions[author_id].setdefault(note_id, (day, phase, []))[2].append(mean)
     marks = {
         found.clinic_id: found.pass_mark
         for found in SupervisionSettings.objects.filter(clinic_id__in=set(clinics.values()))
@@ -247,7 +248,7 @@ def fidelity_history(*, actor: Actor, person: User) -> list[FidelityRating]:
     """Every rating of `person`'s sessions (both kinds), oldest session first, with the
     note and client loaded (one query); each client's record read is logged."""
     ratings = list(
-        FidelityRating.objects.filter(clinic_id=person.clinic_id, note__author=person)
+        FidelityRating.objects.filter(clinic_id=person.home_clinic_id, note__author=person)
         .select_related("note__course__client", "rater")
         .order_by("note__date", "note__number", "kind", "pk")
     )

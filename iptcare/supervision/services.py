@@ -178,10 +178,11 @@ def fidelity_rate(
     the one the rater opened). `scores` maps each item's code to a score, or None for
     "not applicable"; every item of the session's phase needs one, no other item may."""
     user = actor.person
-    perm = {
+    perms: dict[str, str] = {
         FidelityRating.Kind.SUPERVISOR: "supervision.rate_fidelity_as_supervisor",
         FidelityRating.Kind.SELF: "supervision.rate_fidelity_self",
-    }.get(kind)
+    }
+    perm = perms.get(kind)
     if perm is None:
         raise FidelityError("Choose a supervisor's rating or a self-rating.", "kind")
     locked = (

@@ -9,14 +9,15 @@ from django.utils import timezone
 
 from conftest import Cast
 from iptcare.clients.models import BreakGlassAccess
-from iptcare.supervision.tests.test_fidelity_rating import rate, student_notes
+from iptcare.courses.models import SessionNote
 from iptcare.supervision.tests.permissions import EXPECTED
+from iptcare.supervision.tests.test_fidelity_rating import rate, student_notes
 from tests import factories
 
 COMMENT = "Strong inventory work, keep going."
 
 
-def _rated(cast: Cast):  # type: ignore[no-untyped-def]
+def _rated(cast: Cast) -> SessionNote:
     note = student_notes(cast, 1)[0]
     rate(cast, note, 4, comment=COMMENT)
     return note
