@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from conftest import Cast
 from tests.matrix import (
+    CLIENTS,
     STAFF,
     TREATING,
     ClientPage,
@@ -18,7 +19,8 @@ from tests.matrix import (
 
 # --- Fidelity ------------------------------------------------------------------------------
 # A session's ratings: its author (the treating therapist) and the author's supervisor;
-# an administrator only after breaking the glass (not in the matrix), so 404.
+# an administrator only after breaking the glass (not in the matrix), so 404; clients
+# never (403 at the staff pages' gate, 404 from the API).
 
 
 def _fidelity_note_status(role: str, target: str) -> int:
@@ -28,7 +30,10 @@ def _fidelity_note_status(role: str, target: str) -> int:
 
 
 def logged_in_fidelity_note(role: str | None, target: str) -> int:
-    return 302 if role is None else _fidelity_note_status(role, target)
+    # The pages are staff pages: a client is turned away at the door (403).
+    if role is None:
+        return 302
+    return 403 if role in CLIENTS else _fidelity_note_status(role, target)
 
 
 def logged_in_fidelity_person(role: str | None, target: str) -> int:
