@@ -52,6 +52,133 @@ class SupervisionSettings(models.Model):
 # --- Fidelity ------------------------------------------------------------------------------
 
 
+FIDELITY_PHASES = [("initial", "Initial phase"), ("middle", "Middle phase")]
+FIDELITY_PHASES += [("termination", "Termination phase")]
+
+
+class FidelityScale(models.Model):
+    """A rating scale for IPT fidelity, as data. `clinic` is None for the scale IPTCare
+    ships, else the clinic that loaded it. Loading the same code with a new version makes
+    a new scale: ratings keep the version they were made with."""
+
+    clinic = models.ForeignKey(
+        "clinic.Clinic", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    code = models.CharField(max_length=60)
+    name = models.CharField(max_length=200)
+    version = models.CharField(max_length=20)
+    score_min = models.PositiveSmallIntegerField()
+    score_max = models.PositiveSmallIntegerField()
+    allows_not_applicable = models.BooleanField(default=False)
+    source = models.CharField("source or credit", max_length=300, blank=True)
+    description = models.TextField(blank=True)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["code", "-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "version"],
+                condition=models.Q(clinic__isnull=True),
+                name="one_shipped_fidelity_scale_per_version",
+            ),
+            models.UniqueConstraint(
+                fields=["clinic", "code", "version"],
+                condition=models.Q(clinic__isnull=False),
+                name="one_clinic_fidelity_scale_per_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (version {self.version})"
+
+    @property
+    def range_label(self) -> str:
+        return f"{self.score_min}–{self.score_max}"
+
+
+class FidelityItem(models.Model):
+    """One item of a scale: what is rated, in which phases, and what chosen scores look
+    like (`anchors`: {"1": "...", "3": "...", "5": "..."})."""
+
+    scale = models.ForeignKey(FidelityScale, on_delete=models.PROTECT, related_name="items")
+    code = models.CharField(max_length=60)
+    order = models.PositiveSmallIntegerField()
+    group = models.CharField(max_length=30)
+    text = models.TextField()
+    anchors = models.JSONField(default=dict)
+    phases = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["scale", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "code"], name="one_fidelity_item_per_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.text[:40]}"
+
+    def applies_to(self, phase: str) -> bool:
+        return phase in self.phases
+
+
+class FidelityRating(models.Model):
+    """A rating of one session, from its note: by a supervisor of the note's author, or
+    by the author themselves. One per note, rater and kind; saving again edits it."""
+
+    class Kind(models.TextChoices):
+        SUPERVISOR = "supervisor", "Supervisor's rating"
+        SELF = "self", "Self-rating"
+
+    clinic = models.ForeignKey("clinic.Clinic", on_delete=models.PROTECT, related_name="+")
+    note = models.ForeignKey(
+        "courses.SessionNote", on_delete=models.PROTECT, related_name="fidelity_ratings"
+    )
+    scale = models.ForeignKey(FidelityScale, on_delete=models.PROTECT, related_name="ratings")
+    rater = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    # The session's phase when it was rated: it chose the items, so it stays with them.
+    phase = models.CharField(max_length=12, choices=FIDELITY_PHASES)
+    recording_reference = models.CharField(
+        "recording (where it is kept)", max_length=500, blank=True
+    )
+    comment = models.TextField(blank=True)
+    # The mean of the scored items (not applicable ones left out); None when none scored.
+    mean = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["note", "rater", "kind"], name="one_fidelity_rating_per_rater_and_kind"
+            )
+        ]
+        indexes = [models.Index(fields=["clinic", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} of note {self.note_id}"
+
+
+class FidelityScore(models.Model):
+    rating = models.ForeignKey(FidelityRating, on_delete=models.PROTECT, related_name="scores")
+    item = models.ForeignKey(FidelityItem, on_delete=models.PROTECT, related_name="+")
+    score = models.PositiveSmallIntegerField(null=True, blank=True)  # None: not applicable
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["rating", "item"], name="one_fidelity_score_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.score if self.score is not None else 'n/a'}"
+
+
 # --- Supervision log -----------------------------------------------------------------------
 
 

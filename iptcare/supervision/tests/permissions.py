@@ -11,12 +11,15 @@ from tests.matrix import (
     PERSON,
     STAFF,
     THERAPISTS,
+    ClientPage,
     Expectation,
+    admin_page,
     api_auth,
     api_person,
     logged_in,
     person_page,
     staff_page,
+    therapist_page,
 )
 
 # --- Supervision log -----------------------------------------------------------------------
@@ -45,11 +48,17 @@ def _meeting(cast: Cast) -> SupervisionMeeting:
     return meeting
 
 
-# --- Practicum hours -----------------------------------------------------------------------
-
 EXPECTED: dict[str, Expectation] = {
     # Review of notes
     # Fidelity
+    # A session's ratings: its author and the author's supervisors (an administrator only
+    # after breaking the glass, which the matrix does not do).
+    "supervision:fidelity_note": ClientPage(person_page()),
+    "supervision:fidelity_person": person_page(),
+    "supervision:fidelity_mine": logged_in(therapist_page),
+    "supervision:fidelity_scales": logged_in(admin_page),
+    "api:fidelity_ratings": api_auth(lambda role: 200 if role in STAFF else 403),
+    "api:fidelity_note_ratings": api_person(),
     # Supervision log
     "supervision:log": logged_in(staff_page),
     "supervision:log_new": logged_in(lambda role: 200 if role == "supervisor" else 403),
@@ -82,9 +91,8 @@ KWARGS: dict[str, Callable[[Cast, str], object]] = {
     # Supervision log
     "meeting_id": lambda cast, target: _meeting(cast).pk,
     "action_id": lambda cast, target: _meeting(cast).actions.get().pk,
-    # Practicum hours
+    # Practicum hours, fidelity, certification: the therapist of each target, therapist@
+    # (no supervisor) or the practicum student.
     "supervisee_id": lambda cast, target: cast.users[PERSON[target]].pk,
-    # Certification
-    "therapist_id": lambda cast, target: cast.users[PERSON[target]].pk,
     # Supervisor's home
 }

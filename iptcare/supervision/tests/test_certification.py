@@ -163,7 +163,7 @@ def test_the_portfolio_standard_asks_for_the_records_of_each_case(cast: Cast) ->
 def test_the_tracker_page_shows_what_is_missing(cast: Cast) -> None:
     _completed_brief_course(cast, cosign_last=False)
     student = cast.users["student"]
-    url = f"/supervision/therapists/{student.pk}/certification/"
+    url = f"/supervision/certification/{student.pk}/"
     for role in ("student", "supervisor"):
         body = cast.http(role).get(url).content.decode()
         assert "Three supervised cases" in body
@@ -174,7 +174,7 @@ def test_the_tracker_page_shows_what_is_missing(cast: Cast) -> None:
 
 def test_the_tracker_queries_do_not_grow_with_courses(cast: Cast) -> None:
     student = cast.users["student"]
-    url = f"/supervision/therapists/{student.pk}/certification/"
+    url = f"/supervision/certification/{student.pk}/"
     browser = cast.http("student")
     browser.get(url)
 
@@ -193,7 +193,7 @@ def test_the_tracker_queries_do_not_grow_with_courses(cast: Cast) -> None:
 def test_the_api_gives_the_same_progress(cast: Cast) -> None:
     course = _completed_brief_course(cast)
     student = cast.users["student"]
-    url = f"/api/v1/supervision/therapists/{student.pk}/certification"
+    url = f"/api/v1/supervision/certification/{student.pk}"
     data = cast.http("supervisor").get(url).json()
     assert data["standard"] == "three-supervised-cases" and data["cases_counted"] == 1
     assert data["cases"][0]["course_id"] == course.pk and data["cases"][0]["counts"]
