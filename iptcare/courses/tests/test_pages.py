@@ -273,8 +273,12 @@ def test_a_supervisor_cosigns_from_the_note_page(cast: Cast) -> None:
     url = f"/courses/{supervised.pk}/notes/{waiting.pk}/"
     assert "Co-sign this note" in cast.http("supervisor").get(url).content.decode()
     assert "Co-sign this note" not in cast.http("student").get(url).content.decode()
-    assert cast.http("student").post(url + "cosign/").status_code == 403
-    assert cast.http("supervisor").post(url + "cosign/").status_code == 302
+    # The button leads to the supervisor's review (supervision), the one co-sign path.
+    review = f"/supervision/notes/{supervised.pk}/{waiting.pk}/review/"
+    assert review in cast.http("supervisor").get(url).content.decode()
+    decision = {"decision": "cosign", "version": waiting.version}
+    assert cast.http("student").post(review, decision).status_code == 404
+    assert cast.http("supervisor").post(review, decision).status_code == 302
     assert SessionNote.objects.get(pk=waiting.pk).status == "final"
 
 
@@ -286,7 +290,10 @@ def test_the_supervisor_s_home_lists_the_notes_waiting_for_their_cosignature(cas
     assert "Notes waiting for your co-signature (1)" in home and link in home
     # Nobody else's queue: not another supervisor's, not the student's own home.
     assert link not in cast.http("student").get("/home/").content.decode()
-    cast.http("supervisor").post(link + "cosign/")
+    cast.http("supervisor").post(
+        f"/supervision/notes/{supervised.pk}/{waiting.pk}/review/",
+        {"decision": "cosign", "version": waiting.version},
+    )
     home = cast.http("supervisor").get("/home/").content.decode()
     assert link not in home and "Nothing waiting" in home
 
