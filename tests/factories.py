@@ -229,16 +229,17 @@ def birthday_years_ago(clinic: Clinic, years: int) -> date:
 # --- Courses and session notes -----------------------------------------------------------
 
 
-def course_settings(clinic: Clinic, **choices: int) -> ClinicCourseSettings:
+def course_settings(clinic: Clinic, **choices: int | bool) -> ClinicCourseSettings:
     """The clinic's own course settings (`course_settings_update`); what is not given
     keeps the protocols' defaults (Standard IPT 12-20, usually 16; IPT-A ages 12-18)."""
     current = clinic_course_settings(clinic.pk)
-    values = {
+    values: dict[str, Any] = {
         "default_planned_standard": current.default_planned_standard,
         "min_planned_standard": current.min_planned_standard,
         "max_planned_standard": current.max_planned_standard,
         "ipt_a_min_age": current.ipt_a_min_age,
         "ipt_a_max_age": current.ipt_a_max_age,
+        "confirm_identity_at_signing": current.confirm_identity_at_signing,
         **choices,
     }
     return course_settings_update(

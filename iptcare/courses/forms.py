@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
+from iptcare.accounts.models import User
 from iptcare.core.forms import LimitedForm, version_errors_to_the_form, version_field
 from iptcare.courses import protocols
 from iptcare.courses.models import ClinicCourseSettings, Course, SessionNote
@@ -66,6 +67,26 @@ class CourseEndForm(VersionedForm):
     )
 
 
+def identity_field() -> forms.CharField:
+    """The password asked again at signing, where the clinic wants it (course settings)."""
+    return forms.CharField(
+        required=False,
+        max_length=200,
+        strip=False,
+        label="Your password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Your clinic asks for it again at each signature.",
+    )
+
+
+def identity_label(form: forms.Form, user: User) -> None:
+    """People who use two-step sign-in give their code instead of the password."""
+    if user.two_factor_enabled:
+        field = form.fields["secret"]
+        field.label = "Your two-step code"
+        field.widget.attrs.update(autocomplete="one-time-code", inputmode="numeric")
+
+
 class NoteOpenForm(LimitedForm):
     date = forms.DateField(label="Session date", widget=DATE)
     attendance = forms.ChoiceField(
@@ -110,6 +131,7 @@ class NoteForm(VersionedForm):
     plan_next = forms.CharField(
         required=False, label="Plan for next session", widget=forms.Textarea(attrs={"rows": 2})
     )
+    secret = identity_field()
 
     def __init__(self, *args: object, protocol: protocols.Protocol, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -129,7 +151,7 @@ class NoteForm(VersionedForm):
         return rating
 
     def changes(self) -> dict[str, object]:
-        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        return {k: v for k, v in self.cleaned_data.items() if k not in ("version", "secret")}
 
 
 class AmendmentForm(LimitedForm):
@@ -148,6 +170,11 @@ class CourseSettingsForm(VersionedForm):
     max_planned_standard = forms.IntegerField(label="Most allowed", min_value=1, max_value=99)
     ipt_a_min_age = forms.IntegerField(label="Youngest age for IPT-A", min_value=1, max_value=99)
     ipt_a_max_age = forms.IntegerField(label="Oldest age for IPT-A", min_value=1, max_value=99)
+    confirm_identity_at_signing = forms.BooleanField(
+        required=False,
+        label="Ask for the password again at signing, co-signing and returning a note",
+        help_text="People who use two-step sign-in give their code instead.",
+    )
 
     @classmethod
     def initial_from(cls, settings: ClinicCourseSettings) -> dict[str, int]:

@@ -92,6 +92,10 @@ class ClinicCourseSettings(models.Model):
     )
     ipt_a_min_age = models.PositiveSmallIntegerField("youngest age for IPT-A", default=12)
     ipt_a_max_age = models.PositiveSmallIntegerField("oldest age for IPT-A", default=18)
+    # Off by default: asking again at every signature slows a busy clinic down.
+    confirm_identity_at_signing = models.BooleanField(
+        "ask for the password again at signing and co-signing", default=False
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -103,7 +107,9 @@ class ClinicCourseSettings(models.Model):
 
 class SessionNote(models.Model):
     """One session of a course. A draft autosaves; signing locks it for good (only
-    amendments after that); a practicum student's signed note waits for co-signature."""
+    amendments after that); a practicum student's signed note waits for co-signature, and
+    their supervisor may return it for revision: then it opens again for its author only,
+    and the next signing waits for co-signature again. Every signing keeps a NoteVersion."""
 
     class Attendance(models.TextChoices):
         ATTENDED = "attended", "Attended"
@@ -115,6 +121,7 @@ class SessionNote(models.Model):
         SIGNED = "signed", "Signed"
         AWAITING_COSIGNATURE = "awaiting_cosignature", "Awaiting co-signature"
         FINAL = "final", "Co-signed"
+        RETURNED = "returned", "Returned for revision"
 
     class RiskCheck(models.TextChoices):
         NONE_INDICATED = "none_indicated", "No risk indicated"
@@ -185,12 +192,36 @@ class SessionNote(models.Model):
 
     @property
     def is_locked(self) -> bool:
-        return self.status != self.Status.DRAFT
+        """Signed and not open for changes; a note returned for revision is editable."""
+        return self.status not in (self.Status.DRAFT, self.Status.RETURNED)
 
     @property
     def technique_labels(self) -> list[str]:
         labels = dict(self.Technique.choices)
         return [labels[code] for code in self.techniques if code in labels]
+
+
+class NoteVersion(models.Model):
+    """What the note said when it was signed, kept at every signing (a returned note is
+    signed again), so the versions can be read side by side."""
+
+    note = models.ForeignKey(SessionNote, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    # The recorded fields (services.NOTE_FIELDS), dates as ISO strings.
+    snapshot = models.JSONField()
+    signed_at = models.DateTimeField()
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["note", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["note", "number"], name="one_note_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"Version {self.number} of {self.note}"
 
 
 class NoteAmendment(models.Model):

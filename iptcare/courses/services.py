@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from iptcare.accounts.models import User
+from iptcare.accounts.services import TwoFactorError, identity_confirm
 from iptcare.audit.services import Actor, access_record
 from iptcare.clients.models import Client
 from iptcare.core import dates
@@ -20,6 +21,7 @@ from iptcare.courses.models import (
     Course,
     CourseExtension,
     NoteAmendment,
+    NoteVersion,
     SessionNote,
 )
 from iptcare.courses.rules import supervises_the_author
@@ -90,6 +92,7 @@ def course_settings_update(
     ipt_a_min_age: int,
     ipt_a_max_age: int,
     version: int,
+    confirm_identity_at_signing: bool = False,
 ) -> ClinicCourseSettings:
     standard = protocols.get("standard")
     try:
@@ -110,6 +113,7 @@ def course_settings_update(
     settings.max_planned_standard = max_planned_standard
     settings.ipt_a_min_age = ipt_a_min_age
     settings.ipt_a_max_age = ipt_a_max_age
+    settings.confirm_identity_at_signing = bool(confirm_identity_at_signing)
     settings.version = (settings.version or 0) + (0 if created else 1)
     settings.save()
     access_record(actor=actor, action="update", client=None, target=settings)
@@ -267,10 +271,12 @@ def course_end(
         raise CourseError(
             f"The end date is before the last session note ({dates.day_short(last)}).", "ended_on"
         )
-    draft = locked.notes.filter(status=SessionNote.Status.DRAFT).order_by("number").first()
+    unsigned = [SessionNote.Status.DRAFT, SessionNote.Status.RETURNED]
+    draft = locked.notes.filter(status__in=unsigned).order_by("number").first()
     if draft is not None:
+        state = "a draft" if draft.status == SessionNote.Status.DRAFT else "returned for revision"
         raise CourseError(
-            f"The note of session {draft.number} is still a draft: sign it before ending "
+            f"The note of session {draft.number} is still {state}: sign it before ending "
             "the course."
         )
     locked.status = status
@@ -317,6 +323,20 @@ NOTE_FIELDS = (
     "risk_notes",
     "plan_next",
 )
+# The note's named parts, as the note page labels them: a supervisor comments on these.
+NOTE_PARTS = {
+    "date": "Session date",
+    "attendance": "Attendance",
+    "mood_rating": "Mood rating",
+    "since_last_met": "Since we last met",
+    "focus_work": "Focus-area work",
+    "techniques": "Techniques used",
+    "homework_reviewed": "Homework reviewed",
+    "homework_set": "Homework set",
+    "risk_check": "Risk check",
+    "risk_notes": "Risk: what was discussed",
+    "plan_next": "Plan for next session",
+}
 
 
 def _check_note_date(course: Course, day: date, number: int, note_pk: int | None) -> None:
@@ -431,10 +451,24 @@ def signed_note_message(note: SessionNote) -> str:
     )
 
 
-def _lock_note(note: SessionNote, version: int) -> SessionNote:
-    locked = SessionNote.objects.select_for_update().select_related("course").get(pk=note.pk)
+def _lock_note(actor: Actor, note: SessionNote, version: int) -> SessionNote:
+    """The note, locked for writing, if the actor may change its text now (the rules'
+    `courses.edit_note`: a draft by its treating therapist, a returned note by its
+    author) and nobody changed it since `version`."""
+    locked = (
+        SessionNote.objects.select_for_update(of=("self",))
+        .select_related("course__client", "author")
+        .get(pk=note.pk)
+    )
     if locked.is_locked:
         raise CourseError(signed_note_message(locked))
+    if actor.user is None or not actor.user.has_perm("courses.edit_note", locked):
+        if locked.status == SessionNote.Status.RETURNED:
+            raise CourseError(
+                f"This note was returned to its author, {locked.author.full_name}, for "
+                "revision: only they can change it."
+            )
+        raise CourseError("Only the client's treating therapist can change this course.")
     if locked.version != version:
         raise CourseConflict(STALE)
     return locked
@@ -456,9 +490,8 @@ def _save_note(note: SessionNote, fields: list[str]) -> None:
 def note_update(
     *, actor: Actor, note: SessionNote, version: int, changes: Mapping[str, object]
 ) -> SessionNote:
-    """Save a draft (autosave and the save button)."""
-    _require_treating(actor, note.course)
-    locked = _lock_note(note, version)
+    """Save a draft or a returned note (autosave and the save button)."""
+    locked = _lock_note(actor, note, version)
     changed = _apply_changes(locked, locked.course, changes)
     if not changed:
         return locked
@@ -479,18 +512,55 @@ def _is_practicum(user: User) -> bool:
     return bool(profile and profile.is_practicum)
 
 
-@transaction.atomic
+def signature_identity_check(*, actor: Actor, clinic_id: int, secret: str | None) -> None:
+    """Where the clinic asks for it, the signer proves they are at the device: their
+    password, or their two-step code if they use two-step sign-in. CourseError on the
+    "secret" field otherwise.
+
+    Called before the signing's transaction opens: a wrong two-step code counts towards
+    its throttling, which a rolled-back transaction would forget."""
+    if not clinic_course_settings(clinic_id).confirm_identity_at_signing:
+        return
+    try:
+        identity_confirm(user=actor.person, secret=(secret or "")[:200])
+    except TwoFactorError as exc:
+        raise CourseError(f"{exc} Nothing was signed.", "secret") from None
+
+
+def note_snapshot(note: SessionNote) -> dict[str, object]:
+    """The note's recorded fields as JSON: what a NoteVersion keeps."""
+    values: dict[str, object] = {name: getattr(note, name) for name in NOTE_FIELDS}
+    values["date"] = note.date.isoformat()
+    values["techniques"] = list(note.techniques or [])
+    return values
+
+
 def note_sign(
     *,
     actor: Actor,
     note: SessionNote,
     version: int,
     changes: Mapping[str, object] | None = None,
+    secret: str | None = None,
 ) -> SessionNote:
-    """Sign (and so lock) a draft, saving its last changes first. A practicum student's
-    note then waits for their supervisor's co-signature."""
-    _require_treating(actor, note.course)
-    locked = _lock_note(note, version)
+    """Sign (and so lock) a draft or a returned note, saving its last changes first, and
+    keep what it says as its next version. A practicum student's note (and any returned
+    note) then waits for the supervisor's co-signature. `secret`: the password or two-step
+    code, where the clinic asks for it again at signing."""
+    signature_identity_check(actor=actor, clinic_id=note.clinic_id, secret=secret)
+    return _note_sign(actor=actor, note=note, version=version, changes=changes)
+
+
+@transaction.atomic
+def _note_sign(
+    *,
+    actor: Actor,
+    note: SessionNote,
+    version: int,
+    changes: Mapping[str, object] | None,
+) -> SessionNote:
+    locked = _lock_note(actor, note, version)
+    was_returned = locked.status == SessionNote.Status.RETURNED
     changed = _apply_changes(locked, locked.course, changes or {})
     spec = locked.course.protocol_spec
     if locked.attendance == SessionNote.Attendance.ATTENDED:
@@ -514,34 +584,55 @@ def note_sign(
     assert user is not None
     locked.status = (
         SessionNote.Status.AWAITING_COSIGNATURE
-        if _is_practicum(user)
+        if was_returned or _is_practicum(user)
         else SessionNote.Status.SIGNED
     )
     locked.signed_at = timezone.now()
     _save_note(locked, [*changed, "status", "signed_at"])
+    number = locked.versions.count() + 1
+    NoteVersion.objects.create(
+        note=locked,
+        number=number,
+        snapshot=note_snapshot(locked),
+        signed_at=locked.signed_at,
+        signed_by=user,
+    )
     access_record(
         actor=actor,
         action="sign",
         client=locked.course.client,
         target=locked,
-        detail=f"session {locked.number}: {locked.get_status_display()}",
+        detail=f"session {locked.number}, version {number}: {locked.get_status_display()}",
     )
     return locked
 
 
-@transaction.atomic
-def note_cosign(*, actor: Actor, note: SessionNote) -> SessionNote:
-    """The supervisor's co-signature makes a practicum student's note final."""
+def _lock_for_review(
+    actor: Actor, note: SessionNote, version: int | None, what: str
+) -> SessionNote:
     locked = (
         # Lock the note only: PostgreSQL cannot lock the outer-joined therapist profile.
         SessionNote.objects.select_for_update(of=("self",))
         .select_related("course__client", "author__therapist_profile")
         .get(pk=note.pk)
     )
+    if version is not None and locked.version != version:
+        raise CourseConflict(STALE)
     if locked.status != SessionNote.Status.AWAITING_COSIGNATURE:
         raise CourseError("This note is not waiting for a co-signature.")
+    if actor.user is not None and locked.author_id == actor.user.pk:
+        raise CourseError(f"You cannot {what} your own note: your supervisor does.")
     if not supervises_the_author.test(actor.user, locked):
-        raise CourseError("Only the author's supervisor can co-sign this note.")
+        raise CourseError(f"Only the author's supervisor can {what} this note.")
+    return locked
+
+
+@transaction.atomic
+def note_cosign(*, actor: Actor, note: SessionNote, version: int | None = None) -> SessionNote:
+    """The supervisor's co-signature makes a practicum student's note final. `version`:
+    the note's version the supervisor read (a stale review is refused); the review loop
+    (supervision.services.note_cosign) calls this and records the review."""
+    locked = _lock_for_review(actor, note, version, "co-sign")
     locked.status = SessionNote.Status.FINAL
     locked.cosigned_by = actor.user
     locked.cosigned_at = timezone.now()
@@ -554,6 +645,26 @@ def note_cosign(*, actor: Actor, note: SessionNote) -> SessionNote:
         client=locked.course.client,
         target=locked,
         detail=f"session {locked.number}",
+    )
+    return locked
+
+
+@transaction.atomic
+def note_reopen(*, actor: Actor, note: SessionNote, version: int) -> SessionNote:
+    """Return a note waiting for co-signature to its author for revision: it opens again
+    for them only (rules: `courses.revise_note`). Called by the review loop
+    (supervision.services.note_return), which records the supervisor's comments."""
+    locked = _lock_for_review(actor, note, version, "return")
+    locked.status = SessionNote.Status.RETURNED
+    locked.version = F("version") + 1
+    locked.save(update_fields=["status", "version", "updated_at"])
+    locked.refresh_from_db()
+    access_record(
+        actor=actor,
+        action="return",
+        client=locked.course.client,
+        target=locked,
+        detail=f"session {locked.number}: returned for revision",
     )
     return locked
 

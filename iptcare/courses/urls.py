@@ -16,5 +16,4 @@ urlpatterns = [
     path("<id:course_id>/notes/<id:note_id>/autosave/", views.note_autosave, name="note_autosave"),
     path("<id:course_id>/notes/<id:note_id>/sign/", views.note_sign, name="note_sign"),
     path("<id:course_id>/notes/<id:note_id>/amend/", views.note_amend, name="note_amend"),
-    path("<id:course_id>/notes/<id:note_id>/cosign/", views.note_cosign, name="note_cosign"),
 ]

@@ -30,12 +30,14 @@ from iptcare.courses.forms import (
     CourseSettingsForm,
     NoteForm,
     NoteOpenForm,
+    identity_label,
 )
 from iptcare.courses.models import Course, SessionNote
 from iptcare.courses.services import CourseConflict, CourseError
 from iptcare.formulation.selectors import session_records
 from iptcare.measures.selectors import flags_for_course, session_measures
 from iptcare.overview.selectors import course_header_for, course_overview
+from iptcare.supervision.selectors import note_return_shown_to_author, note_version_count
 
 
 def _course_for(request: HttpRequest, course_id: int, *, change: bool = False) -> Course:
@@ -275,10 +277,15 @@ def _note_page(
     status: int = 200,
 ) -> HttpResponse:
     can_change = request.user.has_perm("courses.change_course", course)
-    editable = can_change and not note.is_locked
+    # A draft: its treating therapist; a note returned for revision: its author only.
+    editable = request.user.has_perm("courses.edit_note", note)
     position = selectors.note_position(course, note)
     if editable and form is None:
         form = NoteForm(initial=_note_form_initial(note), protocol=course.protocol_spec)
+    if form is not None:
+        identity_label(form, request.user)  # type: ignore[arg-type]  # signed in: login_required
+    returned = note.status == SessionNote.Status.RETURNED
+    review = note_return_shown_to_author(note) if returned else None
     return render(
         request,
         "courses/note_detail.html",
@@ -292,6 +299,12 @@ def _note_page(
             position=position,
             header=course_header_for(course, position=position),
             session_measures=session_measures(course, note.number),
+            ask_identity=selectors.clinic_course_settings(
+                course.clinic_id
+            ).confirm_identity_at_signing,
+            review=review,
+            part_comments=review.part_comments if review else {},
+            version_count=note_version_count(note),
         ),
         status=status,
     )
@@ -378,6 +391,7 @@ def note_sign(request: AuthenticatedHttpRequest, course_id: int, note_id: int) -
                 note=note,
                 version=form.cleaned_data["version"],
                 changes=form.changes(),
+                secret=form.cleaned_data["secret"],
             )
         except CourseError as exc:
             if note.is_locked:
@@ -412,22 +426,6 @@ def note_amend(request: AuthenticatedHttpRequest, course_id: int, note_id: int) 
             messages.success(request, "Amendment added.")
         return redirect("courses:note", course_id=course.pk, note_id=note.pk)
     messages.error(request, "Write the amendment before adding it: nothing was added.")
-    return redirect("courses:note", course_id=course.pk, note_id=note.pk)
-
-
-@login_required
-@require_POST
-def note_cosign(request: AuthenticatedHttpRequest, course_id: int, note_id: int) -> HttpResponse:
-    course = _course_for(request, course_id)
-    note = _note_for(request, course, note_id)
-    if not request.user.has_perm("courses.cosign_note", note):
-        raise PermissionDenied
-    try:
-        services.note_cosign(actor=actor_from_request(request, "supervisor"), note=note)
-    except CourseError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "Co-signed: the note is final.")
     return redirect("courses:note", course_id=course.pk, note_id=note.pk)
 
 

@@ -20,6 +20,7 @@ from iptcare.measures.selectors import (
     escalated_flags_for_administrators,
     open_flags_for_supervisor,
 )
+from iptcare.supervision.selectors import returned_notes_of
 
 
 @login_required
@@ -34,6 +35,8 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
         sort = sort if sort in SORTS else DEFAULT_SORT
         rows = caseload_rows(active_caseload(user), clinic_id=user.home_clinic_id, sort=sort)
         context.update(
+            # A practicum student's notes returned for revision come first: they wait on them.
+            returned_notes=returned_notes_of(user),
             caseload=rows,
             sort=sort,
             sorts=SORTS,

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 
 class SupervisionSettings(models.Model):
@@ -47,6 +48,39 @@ class SupervisionSettings(models.Model):
 
 
 # --- Review of notes -----------------------------------------------------------------------
+
+
+class NoteReview(models.Model):
+    """A supervisor's decision on one signed version of a practicum student's note: the
+    co-signature, or a return for revision with a general comment and comments on named
+    parts of the note ({note field name: text}). The note itself keeps its lifecycle in
+    courses; this is what the supervisor said."""
+
+    class Decision(models.TextChoices):
+        COSIGNED = "cosigned", "Co-signed"
+        RETURNED = "returned", "Returned for revision"
+
+    clinic = models.ForeignKey("clinic.Clinic", on_delete=models.PROTECT, related_name="+")
+    note = models.ForeignKey(
+        "courses.SessionNote", on_delete=models.PROTECT, related_name="reviews"
+    )
+    note_version = models.ForeignKey(
+        "courses.NoteVersion", on_delete=models.PROTECT, related_name="reviews"
+    )
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    comment = models.TextField(blank=True)
+    part_comments = models.JSONField(default=dict, blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["note", "decision", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()}: {self.note} (version {self.note_version_id})"
 
 
 # --- Fidelity ------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ app_name = "supervision"
 
 urlpatterns = [
     # Review of notes
+    path("notes/<id:course_id>/<id:note_id>/review/", views.note_review, name="note_review"),
+    path("notes/<id:course_id>/<id:note_id>/versions/", views.note_versions, name="note_versions"),
     # Fidelity
     path("fidelity/notes/<id:note_id>/", views.fidelity_note, name="fidelity_note"),
     path("fidelity/people/<id:supervisee_id>/", views.fidelity_person, name="fidelity_person"),

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -22,9 +22,13 @@ from iptcare.clinic.selectors import supervisees_of
 from iptcare.core.access import administrator_required, staff_required, therapist_required
 from iptcare.core.forms import OUT_OF_DATE
 from iptcare.core.http import AuthenticatedHttpRequest
-from iptcare.courses.models import SessionNote
+from iptcare.courses import selectors as course_selectors
+from iptcare.courses.forms import identity_label
+from iptcare.courses.models import Course, SessionNote
 from iptcare.courses.protocols import Phase
-from iptcare.courses.selectors import clinic_today, note_position
+from iptcare.courses.selectors import CourseHeader, clinic_today, note_position
+from iptcare.courses.services import NOTE_PARTS, CourseError, note_snapshot
+from iptcare.formulation.selectors import focus_areas_by_course
 from iptcare.supervision import certification, selectors, services
 from iptcare.supervision.forms import (
     NOT_APPLICABLE,
@@ -33,14 +37,122 @@ from iptcare.supervision.forms import (
     FidelityScaleUploadForm,
     HoursAdjustForm,
     MeetingForm,
+    NoteReviewForm,
     SupervisionSettingsForm,
 )
 from iptcare.supervision.models import FidelityRating, SupervisionMeeting
 from iptcare.supervision.scales.fileformat import MAX_BYTES, ScaleFileError
-from iptcare.supervision.selectors import supervision_settings
+from iptcare.supervision.selectors import part_text, supervision_settings
 from iptcare.supervision.services import FidelityError, item_field
 
 # --- Review of notes -----------------------------------------------------------------------
+
+
+def _course_header(course: Course, note: SessionNote) -> CourseHeader:
+    """The course header of the note's pages, at the note's session."""
+    return CourseHeader(
+        course=course,
+        position=course_selectors.note_position(course, note),
+        focus_areas=focus_areas_by_course([course.pk])[course.pk],
+    )
+
+
+def _reviewed_note(
+    request: HttpRequest, course_id: int, note_id: int
+) -> tuple[Course, SessionNote]:
+    """The course and note through courses' choke points: 404 outside the person's scope."""
+    actor = actor_from_request(request)
+    course = course_selectors.course_get_for(actor=actor, pk=course_id)
+    note = course_selectors.note_get_for(actor=actor, course=course, pk=note_id)
+    return course, note
+
+
+@login_required
+def note_review(request: AuthenticatedHttpRequest, course_id: int, note_id: int) -> HttpResponse:
+    """The supervisor's review of a note waiting for co-signature: co-sign it, or return
+    it to its author with comments (general, and beside each part of the note)."""
+    course, note = _reviewed_note(request, course_id, note_id)
+    if note.status != SessionNote.Status.AWAITING_COSIGNATURE:
+        # Someone who sees the course anyway (the care team): say why, show the note.
+        messages.info(request, "This note is not waiting for a co-signature.")
+        return redirect("courses:note", course_id=course.pk, note_id=note.pk)
+    if not request.user.has_perm("courses.cosign_note", note):
+        raise Http404  # only a current supervisor of the author reviews it
+    form = NoteReviewForm(request.POST or None, initial={"version": note.version})
+    identity_label(form, request.user)
+    if request.method == "POST" and form.is_valid():
+        decision = request.POST.get("decision", "")
+        actor = actor_from_request(request, "supervisor")
+        data = form.cleaned_data
+        try:
+            if decision == "return":
+                services.note_return(
+                    actor=actor,
+                    note=note,
+                    version=data["version"],
+                    comment=data["comment"],
+                    part_comments=form.part_comments(),
+                    secret=data["secret"],
+                )
+                messages.success(request, f"Returned to {note.author.full_name} for revision.")
+                return redirect("courses:note", course_id=course.pk, note_id=note.pk)
+            if decision == "cosign":
+                if form.part_comments():
+                    raise CourseError(
+                        "Comments on parts of the note go with a return for revision: clear "
+                        "them to co-sign, or return the note."
+                    )
+                services.note_cosign(
+                    actor=actor,
+                    note=note,
+                    version=data["version"],
+                    comment=data["comment"],
+                    secret=data["secret"],
+                )
+                messages.success(request, "Co-signed: the note is final.")
+                return redirect("courses:note", course_id=course.pk, note_id=note.pk)
+            raise CourseError("Choose “Co-sign” or “Return for revision”.")
+        except CourseError as exc:
+            field = exc.field if exc.field in form.fields else None
+            form.add_error(field, str(exc))
+    settings = course_selectors.clinic_course_settings(course.clinic_id)
+    parts = [
+        (label, part_text(name, value), form[f"part_{name}"])
+        for name, label in NOTE_PARTS.items()
+        for value in [note_snapshot(note)[name]]
+    ]
+    return render(
+        request,
+        "supervision/review_note.html",
+        {
+            "course": course,
+            "client": course.client,
+            "note": note,
+            "header": _course_header(course, note),
+            "form": form,
+            "parts": parts,
+            "ask_identity": settings.confirm_identity_at_signing,
+            "version_count": selectors.note_version_count(note),
+        },
+    )
+
+
+@login_required
+def note_versions(request: AuthenticatedHttpRequest, course_id: int, note_id: int) -> HttpResponse:
+    """Every signed version of the note side by side, what changed between them, and the
+    supervisor's reviews: whoever sees the course's notes."""
+    course, note = _reviewed_note(request, course_id, note_id)
+    return render(
+        request,
+        "supervision/review_versions.html",
+        {
+            "course": course,
+            "client": course.client,
+            "note": note,
+            "header": _course_header(course, note),
+            "versions": selectors.note_history(note),
+        },
+    )
 
 
 # --- Fidelity ------------------------------------------------------------------------------

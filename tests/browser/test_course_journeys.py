@@ -87,7 +87,9 @@ def test_a_supervisor_cosigns_a_students_note(new_page, login, browser_cast: Cas
     login(page, "supervisor")
     page.goto(f"/courses/{course.pk}/notes/{waiting.pk}/")
     expect(page.locator(".page-head .badge")).to_have_text("Awaiting co-signature")
-    page.get_by_role("button", name="Co-sign this note").click()
+    # The note page leads to the supervisor's review, where they co-sign or return it.
+    page.get_by_role("link", name="Co-sign this note or return it for revision").click()
+    page.get_by_role("button", name="Co-sign", exact=True).click()
     expect(page.locator(".messages")).to_contain_text("Co-signed: the note is final.")
     screenshot(page, "course-6-cosigned-note")
     assert SessionNote.objects.get(pk=waiting.pk).status == "final"

@@ -28,7 +28,6 @@ EXPECTED: dict[str, Expectation] = {
     "courses:note_autosave": logged_in(lambda role: 405),
     "courses:note_sign": logged_in(lambda role: 405),
     "courses:note_amend": logged_in(lambda role: 405),
-    "courses:note_cosign": logged_in(lambda role: 405),
     "api:course_get": api_record(on_team=200, admin=404),
     "api:course_notes": api_record(on_team=200, admin=404),
 }

@@ -273,22 +273,29 @@ def test_a_supervisor_cosigns_from_the_note_page(cast: Cast) -> None:
     url = f"/courses/{supervised.pk}/notes/{waiting.pk}/"
     assert "Co-sign this note" in cast.http("supervisor").get(url).content.decode()
     assert "Co-sign this note" not in cast.http("student").get(url).content.decode()
-    assert cast.http("student").post(url + "cosign/").status_code == 403
-    assert cast.http("supervisor").post(url + "cosign/").status_code == 302
+    # The button leads to the supervisor's review (supervision), the one co-sign path.
+    review = f"/supervision/notes/{supervised.pk}/{waiting.pk}/review/"
+    assert review in cast.http("supervisor").get(url).content.decode()
+    decision = {"decision": "cosign", "version": waiting.version}
+    assert cast.http("student").post(review, decision).status_code == 404
+    assert cast.http("supervisor").post(review, decision).status_code == 302
     assert SessionNote.objects.get(pk=waiting.pk).status == "final"
 
 
 def test_the_supervisor_s_home_lists_the_notes_waiting_for_their_cosignature(cast: Cast) -> None:
     supervised = _student_course(cast)
     waiting = supervised.notes.get(status="awaiting_cosignature")
-    link = f"/courses/{supervised.pk}/notes/{waiting.pk}/"
+    link = f"/supervision/notes/{supervised.pk}/{waiting.pk}/review/"
     home = cast.http("supervisor").get("/home/").content.decode()
-    assert "Notes waiting for your co-signature (1)" in home and link in home
+    assert "1 note to co-sign" in home and link in home
     # Nobody else's queue: not another supervisor's, not the student's own home.
     assert link not in cast.http("student").get("/home/").content.decode()
-    cast.http("supervisor").post(link + "cosign/")
+    cast.http("supervisor").post(
+        f"/supervision/notes/{supervised.pk}/{waiting.pk}/review/",
+        {"decision": "cosign", "version": waiting.version},
+    )
     home = cast.http("supervisor").get("/home/").content.decode()
-    assert link not in home and "Nothing waiting" in home
+    assert link not in home and "Nothing to co-sign" in home
 
 
 def test_the_cosignature_queue_costs_one_query_however_long(cast: Cast) -> None:

@@ -8,6 +8,7 @@ from datetime import date
 from conftest import Cast
 from iptcare.supervision.models import AgreedAction, SupervisionMeeting
 from tests.matrix import (
+    CARE_TEAM,
     PERSON,
     STAFF,
     THERAPISTS,
@@ -18,6 +19,7 @@ from tests.matrix import (
     api_person,
     logged_in,
     person_page,
+    record_page,
     staff_page,
     therapist_page,
 )
@@ -48,8 +50,26 @@ def _meeting(cast: Cast) -> SupervisionMeeting:
     return meeting
 
 
+# --- Review of notes -----------------------------------------------------------------------
+
+
+def _note_review(role: str | None, target: str) -> int:
+    """The matrix's note of "student_client" waits for co-signature: its author's
+    supervisor reviews it, nobody else (404). The therapist's own signed note waits for
+    nobody: the care team is sent back to the note (302). Outside the care team, 404."""
+    if role is None:
+        return 302
+    if target == "student_client":
+        return 200 if role == "supervisor" else 404
+    return 302 if role in CARE_TEAM[target] else 404
+
+
+# -------------------------------------------------------------------------------------------
+
 EXPECTED: dict[str, Expectation] = {
     # Review of notes
+    "supervision:note_review": ClientPage(_note_review),
+    "supervision:note_versions": record_page(on_team=200),
     # Fidelity
     # A session's ratings: its author and the author's supervisors (an administrator only
     # after breaking the glass, which the matrix does not do).
