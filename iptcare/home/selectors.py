@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from iptcare.clients.models import Client
+from iptcare.clinic.selectors import supervisee_ids
 from iptcare.courses.models import Course
 from iptcare.courses.selectors import CoursePosition, caseload_courses
 from iptcare.formulation.selectors import focus_areas_by_course
@@ -133,7 +134,7 @@ def supervisees_clients(user) -> QuerySet[Client]:
         Client.objects.filter(
             clinic_id=user.clinic_id,
             status=Client.Status.ACTIVE,
-            therapists__therapist_profile__supervisor=user,
+            therapists__in=supervisee_ids(user),
         )
         .distinct()
         .only(*CASELOAD_CLIENT_FIELDS)
