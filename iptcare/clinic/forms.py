@@ -37,6 +37,20 @@ class _SupervisorChoice(forms.ModelChoiceField):
         return str(obj.full_name or obj.email)
 
 
+Options = list[tuple[int, str]]
+
+
+def supervisor_options(clinic_id: int) -> Options:
+    """The supervisors offered, read once for all the forms of a page."""
+    return [(p.pk, str(p.full_name or p.email)) for p in selectors.supervisor_choices(clinic_id)]
+
+
+def offer_options(field: forms.Field, options: Options | None) -> None:
+    # The select shows the page's one list; the field still checks a sent id itself.
+    if options is not None:
+        field.widget.choices = [("", "---------"), *options]  # type: ignore[attr-defined]  # a Select
+
+
 class SupervisionLinkForm(LimitedForm):
     """Add a link: who supervises this person, primary or not, from when (to when)."""
 
@@ -47,11 +61,14 @@ class SupervisionLinkForm(LimitedForm):
         label="To", required=False, widget=DATE, help_text="Leave empty while it goes on."
     )
 
-    def __init__(self, *args: Any, clinic_id: int, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, clinic_id: int, options: Options | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         # Every active supervisor of the clinic is offered; the service refuses the
         # person themselves, with a message beside the field.
         self.fields["supervisor"].queryset = selectors.supervisor_choices(clinic_id)  # type: ignore[attr-defined]  # a choice field
+        offer_options(self.fields["supervisor"], options)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -73,9 +90,12 @@ class SupervisionLinkEndForm(LimitedForm):
     )
     version = version_field()
 
-    def __init__(self, *args: Any, clinic_id: int, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, clinic_id: int, options: Options | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["successor"].queryset = selectors.supervisor_choices(clinic_id)  # type: ignore[attr-defined]  # a choice field
+        offer_options(self.fields["successor"], options)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -17,7 +17,13 @@ from iptcare.accounts.services import (
 from iptcare.audit.services import actor_from_request
 from iptcare.clinic import selectors, services
 from iptcare.accounts.models import User
-from iptcare.clinic.forms import ClinicSettingsForm, SupervisionLinkEndForm, SupervisionLinkForm
+from iptcare.clinic.forms import (
+    ClinicSettingsForm,
+    SupervisionLinkEndForm,
+    SupervisionLinkForm,
+    offer_options,
+    supervisor_options,
+)
 from iptcare.clinic.models import Clinic, SupervisionLink
 from iptcare.core import dates
 from iptcare.core.access import administrator_required
@@ -124,7 +130,12 @@ def _staff_detail(
     clinic_id = request.user.home_clinic_id
     today = selectors.clinic_today(request.user.home_clinic)
     links = selectors.links_of(person)
+    options = supervisor_options(clinic_id)
+    if add_form is not None:
+        offer_options(add_form.fields["supervisor"], options)
     end_forms = end_forms or {}
+    for form in end_forms.values():
+        offer_options(form.fields["successor"], options)
     rows = [
         {
             "link": link,
@@ -133,6 +144,7 @@ def _staff_detail(
             "end_form": end_forms.get(link.pk)
             or SupervisionLinkEndForm(
                 clinic_id=clinic_id,
+                options=options,
                 initial={"ends_on": max(today, link.starts_on), "version": link.version},
                 prefix=f"end-{link.pk}",
             ),
@@ -144,7 +156,7 @@ def _staff_detail(
         "rows": rows,
         "today": today,
         "add_form": add_form
-        or SupervisionLinkForm(clinic_id=clinic_id, initial={"starts_on": today}),
+        or SupervisionLinkForm(clinic_id=clinic_id, options=options, initial={"starts_on": today}),
     }
     return render(request, "clinic/staff_detail.html", context, status=status)
 

@@ -97,11 +97,12 @@ class Migration(migrations.Migration):
             model_name='supervisionlink',
             constraint=models.UniqueConstraint(condition=models.Q(('ends_on__isnull', True), ('is_primary', True)), fields=('supervisee',), name='supervision_link_one_open_primary'),
         ),
-        migrations.RunPython(links_from_profiles, profiles_from_links),
         migrations.RemoveConstraint(
             model_name='therapistprofile',
             name='practicum_student_has_supervisor',
         ),
+        # Between the two: backwards, the field is filled before its constraint returns.
+        migrations.RunPython(links_from_profiles, profiles_from_links),
         migrations.RemoveField(
             model_name='therapistprofile',
             name='supervisor',
