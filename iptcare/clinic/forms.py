@@ -7,7 +7,12 @@ from django import forms
 from iptcare.accounts.models import User
 from iptcare.clinic import selectors
 from iptcare.clinic.models import Clinic
-from iptcare.core.forms import LimitedForm, LimitedModelForm, version_errors_to_the_form, version_field
+from iptcare.core.forms import (
+    LimitedForm,
+    LimitedModelForm,
+    version_errors_to_the_form,
+    version_field,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -48,7 +53,7 @@ def supervisor_options(clinic_id: int) -> Options:
 def offer_options(field: forms.Field, options: Options | None) -> None:
     # The select shows the page's one list; the field still checks a sent id itself.
     if options is not None:
-        field.widget.choices = [("", "---------"), *options]  # type: ignore[attr-defined]  # a Select
+        field.widget.choices = [("", "---------"), *options]
 
 
 class SupervisionLinkForm(LimitedForm):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -65,7 +66,7 @@ def current_links(clinic_id: int, on: date) -> QuerySet[SupervisionLink]:
     return SupervisionLink.objects.filter(current_on(on), clinic_id=clinic_id)
 
 
-def supervisee_ids(user: User, *, on: date | None = None) -> QuerySet[SupervisionLink]:
+def supervisee_ids(user: User, *, on: date | None = None) -> QuerySet[SupervisionLink, Any]:
     """A subquery of the people `user` supervises today, for other apps' querysets:
     `Client.objects.filter(therapists__in=supervisee_ids(user))`."""
     return (
@@ -101,9 +102,7 @@ def supervisors_of(user: User, *, on: date | None = None) -> QuerySet[User]:
     links = current_links(user.home_clinic_id, _day_for(user, on)).filter(supervisee=user)
     return (
         User.objects.filter(pk__in=links.values("supervisor_id"))
-        .annotate(
-            is_primary=Exists(links.filter(supervisor_id=OuterRef("pk"), is_primary=True))
-        )
+        .annotate(is_primary=Exists(links.filter(supervisor_id=OuterRef("pk"), is_primary=True)))
         .order_by("-is_primary", "full_name")
     )
 

@@ -262,9 +262,7 @@ def supervision_link_end(
     return locked
 
 
-def _take_over(
-    *, actor: Actor, supervisee: User, successor: User, on: date, today: date
-) -> None:
+def _take_over(*, actor: Actor, supervisee: User, successor: User, on: date, today: date) -> None:
     """`successor` becomes the primary supervisor from the day after `on`. A link they
     already hold then is split: it ends on `on` and goes on as the primary link."""
     starts_on = on + timedelta(days=1)

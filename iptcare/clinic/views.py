@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from iptcare.accounts.forms import StaffInviteForm, TwoFactorResetForm
+from iptcare.accounts.models import User
 from iptcare.accounts.services import (
     InvitationError,
     TwoFactorError,
@@ -16,7 +17,6 @@ from iptcare.accounts.services import (
 )
 from iptcare.audit.services import actor_from_request
 from iptcare.clinic import selectors, services
-from iptcare.accounts.models import User
 from iptcare.clinic.forms import (
     ClinicSettingsForm,
     SupervisionLinkEndForm,
@@ -214,8 +214,9 @@ def supervision_link_end(
             _apply(form, problem)
         else:
             messages.success(
-                request, f"{link.supervisor}'s supervision of {person} ends on "
-                f"{dates.day(form.cleaned_data['ends_on'])}."
+                request,
+                f"{link.supervisor}'s supervision of {person} ends on "
+                f"{dates.day(form.cleaned_data['ends_on'])}.",
             )
             return redirect("clinic:staff_detail", user_id=person.pk)
     return _staff_detail(request, person, end_forms={link.pk: form}, status=400)

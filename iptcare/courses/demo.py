@@ -8,9 +8,9 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from iptcare.audit.services import Actor
+from iptcare.clinic.selectors import primary_supervisor_of
 from iptcare.courses import agenda
 from iptcare.courses.models import ClinicCourseSettings, Course, SessionNote
-from iptcare.clinic.selectors import primary_supervisor_of
 from iptcare.courses.selectors import clinic_today
 from iptcare.courses.services import (
     course_end,

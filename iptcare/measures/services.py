@@ -376,8 +376,8 @@ def flags_escalate_overdue(*, now: datetime | None = None) -> int:
     """Escalate every flag open for 24 hours or more, once. Returns how many escalated.
 
     The flag goes to the current primary supervisor of the course's therapist, or to the
-    clinic's administrators when the therapist has none. Safe to run as often as the scheduler likes:
-    the conditional update lets exactly one run escalate each flag.
+    clinic's administrators when the therapist has none. Safe to run as often as the
+    scheduler likes: the conditional update lets exactly one run escalate each flag.
     """
     now = now or timezone.now()
     overdue = (

@@ -103,9 +103,7 @@ def test_a_link_counts_from_its_first_day_to_its_last_in_the_clinics_time(
         assert _sees(cast.users["supervisor"], cast)
 
 
-def test_after_the_link_ends_the_second_supervisor_cannot_cosign(
-    cast: Cast, second: User
-) -> None:
+def test_after_the_link_ends_the_second_supervisor_cannot_cosign(cast: Cast, second: User) -> None:
     with clock_at(cast.clinic, FROM, 10):
         note = _awaiting(cast)
     with clock_at(cast.clinic, TO + timedelta(days=1), 10):
@@ -440,8 +438,7 @@ def test_the_migration_moves_each_old_supervisor_into_a_primary_link() -> None:
         executor = MigrationExecutor(connection)
         executor.migrate(latest)
     links = {
-        link.supervisee_id: link
-        for link in SupervisionLink.objects.filter(supervisor=supervisor)
+        link.supervisee_id: link for link in SupervisionLink.objects.filter(supervisor=supervisor)
     }
     assert set(links) == {student.pk, therapist.pk}
     for person in (student, therapist):
