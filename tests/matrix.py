@@ -115,3 +115,50 @@ def api_record(on_team: int = 200, admin: int = 200) -> Expectation:
         return 404
 
     return status
+
+
+# A page about one therapist's own supervision records (their ratings, hours, progress):
+# for each target record, the therapist who looks after it, and that therapist's
+# supervisors. Clients are kept out by the staff gate.
+PERSON = {"client": "therapist", "student_client": "student"}
+SUPERVISORS: dict[str, set[str]] = {"client": set(), "student_client": {"supervisor"}}
+
+
+def _person_status(
+    role: str, target: str, *, own: int, supervisor: int, admin: int, other: int
+) -> int:
+    if role == PERSON[target]:
+        return own
+    if role in SUPERVISORS[target]:
+        return supervisor
+    if role == "admin":
+        return admin
+    return other
+
+
+def person_page(own: int = 200, supervisor: int = 200, admin: int = 404) -> Expectation:
+    """The therapist `own`, their supervisors `supervisor`, the same clinic's administrator
+    `admin`, other staff 404, clients 403 (the staff gate); anonymous people are sent to
+    log in."""
+
+    def status(role: str | None, target: str) -> int:
+        if role is None:
+            return 302
+        other = 403 if role in CLIENTS else 404
+        return _person_status(
+            role, target, own=own, supervisor=supervisor, admin=admin, other=other
+        )
+
+    return status
+
+
+def api_person(own: int = 200, supervisor: int = 200, admin: int = 404) -> Expectation:
+    """An API route about one therapist's supervision records (as `person_page`); anyone
+    else signed in gets 404, clients too."""
+
+    def status(role: str | None, target: str) -> int:
+        if role is None:
+            return 401
+        return _person_status(role, target, own=own, supervisor=supervisor, admin=admin, other=404)
+
+    return status

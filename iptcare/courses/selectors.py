@@ -243,7 +243,7 @@ def caseload_courses(client_ids: Iterable[int]) -> dict[int, CaseloadCourse]:
             held=Count("notes", filter=Q(notes__attendance=SessionNote.Attendance.ATTENDED)),
             drafts=Count("notes", filter=Q(notes__status=SessionNote.Status.DRAFT)),
         )
-        .only("client_id", "protocol", "planned_sessions", "status")
+        .only("client_id", "therapist_id", "protocol", "planned_sessions", "status")
         .order_by("client_id", "-start_date", "-pk")
     )
     return {

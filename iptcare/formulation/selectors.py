@@ -16,6 +16,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.urls import reverse
 
 from iptcare.core import dates
+from iptcare.courses import protocols
 from iptcare.formulation import catalogue, suggest
 from iptcare.formulation.catalogue import FocusArea
 from iptcare.formulation.models import (
@@ -36,7 +37,7 @@ from iptcare.formulation.models import (
     TerminationRecord,
     WorkspaceSession,
 )
-from iptcare.measures.selectors import score_points
+from iptcare.measures.selectors import score_points, symptom_measure_course_ids
 
 if TYPE_CHECKING:
     from iptcare.clients.models import Client
@@ -125,6 +126,27 @@ def formulation_summaries(course_ids: Iterable[int]) -> dict[int, FormulationSum
             contract_agreed=bool(formulation and formulation.contract_agreed),
         )
     return summaries
+
+
+def gate_facts(
+    summary: FormulationSummary | None, has_symptom_measure: bool
+) -> protocols.GateFacts:
+    """The phase gates' facts, from the formulation and measures records."""
+    return protocols.GateFacts(
+        has_symptom_measure=has_symptom_measure,
+        inventory_people=summary.inventory_people if summary else 0,
+        focus_areas=len(summary.focus_areas) if summary else 0,
+        formulation_agreed_on=summary.formulation_agreed_on if summary else None,
+        contract_agreed=bool(summary and summary.contract_agreed),
+    )
+
+
+def open_gates_by_course(course_ids: Iterable[int]) -> dict[int, list[protocols.GateState]]:
+    """The phase gates still open for each course (four queries, whatever the number)."""
+    ids = list(course_ids)
+    summaries = formulation_summaries(ids)
+    measured = symptom_measure_course_ids(ids)
+    return {pk: protocols.open_gates(gate_facts(summaries.get(pk), pk in measured)) for pk in ids}
 
 
 def session_records(course: Course, session_number: int) -> list[tuple[str, str]]:

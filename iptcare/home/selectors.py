@@ -7,17 +7,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 
+from iptcare.accounts.models import User
 from iptcare.clients.models import Client
-from iptcare.clinic.selectors import supervisee_ids
-from iptcare.courses.models import Course
+from iptcare.clinic.selectors import supervisee_ids, supervisees_of
+from iptcare.courses import protocols
+from iptcare.courses.models import Course, SessionNote
 from iptcare.courses.selectors import CoursePosition, caseload_courses
-from iptcare.formulation.selectors import focus_areas_by_course
+from iptcare.formulation.selectors import focus_areas_by_course, open_gates_by_course
 from iptcare.measures.selectors import LatestScore, latest_scores, open_flag_counts, track_statuses
 from iptcare.measures.tracking import TrackStatus
 from iptcare.scheduling.selectors import next_appointments
+from iptcare.supervision.selectors import (
+    WaitingNote,
+    notes_waiting_by_author,
+    overdue_drafts_by_author,
+    supervision_settings,
+)
 
 SORTS = {
     "priority": "Open flags, then not on track",
@@ -46,6 +54,9 @@ class CaseloadRow:
     track: TrackStatus | None = None
     next_appointment: object | None = None
     unsigned_notes: int = 0
+    # Filled on the supervisor's home only: the phase gates a course past its initial
+    # phase has left open.
+    open_gates: list[protocols.GateState] = field(default_factory=list)
 
     client_url: str = ""
     measures_url: str = ""
@@ -140,3 +151,66 @@ def supervisees_clients(user) -> QuerySet[Client]:
         .only(*CASELOAD_CLIENT_FIELDS)
         .order_by("legal_name", "pk")
     )
+
+
+@dataclass
+class SuperviseeOverview:
+    """One supervisee on the supervisor's home: their clients where each course stands,
+    and what waits for the supervisor or is overdue."""
+
+    person: User
+    rows: list[CaseloadRow]
+    waiting: list[WaitingNote]
+    overdue_drafts: list[SessionNote]
+
+    @property
+    def not_on_track(self) -> list[CaseloadRow]:
+        return [row for row in self.rows if row.not_on_track]
+
+    @property
+    def open_flags(self) -> int:
+        return sum(row.open_flags for row in self.rows)
+
+    @property
+    def late_notes(self) -> int:
+        return sum(1 for waiting in self.waiting if waiting.is_late)
+
+
+def supervisor_home(user: User, *, now: datetime) -> list[SuperviseeOverview]:
+    """Each current supervisee with their clients, in a fixed number of queries whatever
+    the number of supervisees and clients. A client is shown under the therapist of their
+    current course (or, before a course, under each supervisee assigned to them)."""
+    people = list(supervisees_of(user))
+    ids = {person.pk for person in people}
+    clients = supervisees_clients(user).prefetch_related(
+        Prefetch("therapists", queryset=User.objects.only("pk"), to_attr="team")
+    )
+    rows = caseload_rows(clients, clinic_id=user.home_clinic_id)
+    past_initial = [
+        row.course.pk
+        for row in rows
+        if row.course and row.position and row.position.phase is not protocols.Phase.INITIAL
+    ]
+    gates = open_gates_by_course(past_initial)
+    by_person: dict[int, list[CaseloadRow]] = {pk: [] for pk in ids}
+    for row in rows:
+        if row.course is not None:
+            row.open_gates = gates.get(row.course.pk, [])
+            owners = [row.course.therapist_id]
+        else:
+            owners = [t.pk for t in row.client.team]  # type: ignore[attr-defined]  # the prefetch above
+        for owner in owners:
+            if owner in by_person:
+                by_person[owner].append(row)
+    settings = supervision_settings(user.home_clinic_id)
+    waiting = notes_waiting_by_author(user, now=now, limit_days=settings.cosign_limit_days)
+    drafts = overdue_drafts_by_author(ids, now=now)
+    return [
+        SuperviseeOverview(
+            person=person,
+            rows=by_person[person.pk],
+            waiting=waiting.get(person.pk, []),
+            overdue_drafts=drafts.get(person.pk, []),
+        )
+        for person in people
+    ]

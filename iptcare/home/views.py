@@ -3,17 +3,17 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from iptcare.audit.selectors import recent_entries
-from iptcare.clinic.selectors import clinic_overview, supervisees_of
+from iptcare.clinic.selectors import clinic_overview
 from iptcare.core.http import AuthenticatedHttpRequest
-from iptcare.courses.selectors import notes_awaiting_cosignature
 from iptcare.home.selectors import (
     DEFAULT_SORT,
     SORTS,
     active_caseload,
     caseload_rows,
-    supervisees_clients,
+    supervisor_home,
 )
 from iptcare.measures.selectors import (
     escalated_flags_for_administrators,
@@ -39,11 +39,8 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
             flagged=[row for row in rows if row.open_flags],
         )
     if user.is_supervisor:
-        context["supervisees"] = supervisees_of(user)
-        context["to_cosign"] = notes_awaiting_cosignature(user)
+        context["supervision"] = supervisor_home(user, now=timezone.now())
         context["supervision_flags"] = open_flags_for_supervisor(user)
-        rows = caseload_rows(supervisees_clients(user), clinic_id=user.home_clinic_id)
-        context["not_on_track"] = [row for row in rows if row.not_on_track]
     if user.is_clinic_admin:
         context["overview"] = clinic_overview(user.home_clinic_id)
         context["recent_access"] = recent_entries(user.home_clinic_id, limit=8)

@@ -19,9 +19,9 @@ from iptcare.courses.selectors import (
     phase_segments,
 )
 from iptcare.formulation.selectors import (
-    FormulationSummary,
     focus_areas_by_course,
     formulation_summaries,
+    gate_facts,
 )
 from iptcare.measures.selectors import symptom_measure_course_ids
 
@@ -58,25 +58,12 @@ class CourseOverview:
         return self.header.focus_areas
 
 
-def _gate_facts(
-    summary: FormulationSummary | None, has_symptom_measure: bool
-) -> protocols.GateFacts:
-    """The phase gates' facts, from the formulation and measures records."""
-    return protocols.GateFacts(
-        has_symptom_measure=has_symptom_measure,
-        inventory_people=summary.inventory_people if summary else 0,
-        focus_areas=len(summary.focus_areas) if summary else 0,
-        formulation_agreed_on=summary.formulation_agreed_on if summary else None,
-        contract_agreed=bool(summary and summary.contract_agreed),
-    )
-
-
 def course_overview(course: Course) -> CourseOverview:
     """Everything the course page shows about the course itself (five queries)."""
     position = course_position(course)
     summary = formulation_summaries([course.pk]).get(course.pk)
     measured = course.pk in symptom_measure_course_ids([course.pk])
-    gates = protocols.gate_states(_gate_facts(summary, measured))
+    gates = protocols.gate_states(gate_facts(summary, measured))
     open_gates = [gate for gate in gates if gate.is_open]
     segments, marker, held = phase_segments(
         course.protocol_spec, course.planned_sessions, position.number, position.held

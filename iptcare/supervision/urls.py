@@ -1,8 +1,8 @@
 """Supervision pages."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from iptcare.supervision import views  # noqa: F401
+from iptcare.supervision import views
 
 app_name = "supervision"
 
@@ -12,5 +12,6 @@ urlpatterns = [
     # Supervision log
     # Practicum hours
     # Certification
+    path("therapists/<id:therapist_id>/certification/", views.certification, name="certification"),
     # Supervisor's home
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from conftest import Cast
-from tests.matrix import Expectation  # noqa: F401
+from tests.matrix import PERSON, Expectation, api_person, person_page
 
 EXPECTED: dict[str, Expectation] = {
     # Review of notes
@@ -13,6 +13,8 @@ EXPECTED: dict[str, Expectation] = {
     # Supervision log
     # Practicum hours
     # Certification
+    "supervision:certification": person_page(),
+    "api:supervision_certification": api_person(),
     # Supervisor's home
 }
 
@@ -22,5 +24,6 @@ KWARGS: dict[str, Callable[[Cast, str], object]] = {
     # Supervision log
     # Practicum hours
     # Certification
+    "therapist_id": lambda cast, target: cast.users[PERSON[target]].pk,
     # Supervisor's home
 }

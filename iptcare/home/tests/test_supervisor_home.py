@@ -1,0 +1,117 @@
+"""The supervisor's home: each supervisee with their clients, what waits for co-signature
+(late past the clinic's limit), drafts unsigned after 48 hours and phase gates left open,
+in a number of queries that does not grow with supervisees or clients."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conftest import Cast
+from iptcare.accounts.models import User
+from iptcare.supervision.models import SupervisionSettings
+from tests import factories
+
+# A Wednesday afternoon in Toronto, the cast clinic's zone (in UTC, so that "30 days
+# before" is 30 whole days across the change to summer time).
+NOW = datetime(2026, 3, 11, 15, 0, tzinfo=ZoneInfo("America/Toronto")).astimezone(UTC)
+
+
+def _supervisee_with_a_client(cast: Cast, n: int, *, draft: bool = True) -> User:
+    """A practicum student of the cast's supervisor, with a client past the initial phase
+    (three notes waiting for co-signature) and (with `draft`) the next note a draft."""
+    student = factories.therapist(
+        cast.clinic,
+        full_name=f"Student {n} Practicum",
+        practicum_supervisor=cast.users["supervisor"],
+    )
+    client = factories.client(cast.clinic, therapists=[student], legal_name=f"Client {n} Home")
+    course = factories.open_course(client, weeks_ago=4)
+    factories.signed_notes(course, 3)
+    if draft:
+        factories.note(course)
+    return student
+
+
+def _home_queries(cast: Cast) -> int:
+    browser = cast.http("supervisor")
+    browser.get("/home/")  # warm the session
+    with CaptureQueriesContext(connection) as captured:
+        assert browser.get("/home/").status_code == 200
+    return len(captured)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_query_count_does_not_grow_with_supervisees_or_clients(cast: Cast) -> None:
+    for n in range(2):
+        _supervisee_with_a_client(cast, n)
+    few = _home_queries(cast)
+    for n in range(2, 20):
+        _supervisee_with_a_client(cast, n)
+    many = _home_queries(cast)
+    assert many == few
+    body = cast.http("supervisor").get("/home/").content.decode()
+    assert body.count('class="supervisee"') == 21  # the cast's student and these twenty
+
+
+@pytest.fixture
+def student_home(cast: Cast) -> str:
+    """The supervisor's home on NOW, for a student with three notes signed 30 days ago and
+    one nine days ago (the clinic's limit is 7 days), a draft opened three days ago, and a
+    course in its middle phase with no formulation yet."""
+    with time_machine.travel(NOW - timedelta(days=30), tick=False):
+        student = _supervisee_with_a_client(cast, 1, draft=False)
+    course = student.courses.get()
+    with time_machine.travel(NOW - timedelta(days=9), tick=False):
+        factories.signed_note(course)
+    with time_machine.travel(NOW - timedelta(days=3), tick=False):
+        factories.note(course)
+    with time_machine.travel(NOW, tick=False):
+        return cast.http("supervisor").get("/home/").content.decode()
+
+
+def test_a_note_waiting_longer_than_the_clinic_limit_is_marked_late(student_home: str) -> None:
+    section = student_home.split("Student 1 Practicum", 1)[1]
+    assert "waiting 9 days" in section and "Late" in section
+    assert section.index("waiting 30 days") < section.index("waiting 9 days")  # oldest first
+
+
+def test_the_clinic_sets_how_long_a_note_may_wait(cast: Cast, student_home: str) -> None:
+    SupervisionSettings.objects.create(clinic=cast.clinic, cosign_limit_days=60)
+    with time_machine.travel(NOW, tick=False):
+        body = cast.http("supervisor").get("/home/").content.decode()
+    assert "waiting 30 days" in body and "late__mark" not in body
+
+
+def test_drafts_unsigned_after_48_hours_and_open_gates_are_shown(student_home: str) -> None:
+    section = student_home.split("Student 1 Practicum", 1)[1]
+    assert "1 unsigned after 48 hours" in section
+    assert "Open past the initial phase:" in section
+    assert "Formulation" in section.split("Open past the initial phase:", 1)[1]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_client_in_the_initial_phase_shows_no_gate_warning(cast: Cast) -> None:
+    student = factories.therapist(
+        cast.clinic, full_name="Student New", practicum_supervisor=cast.users["supervisor"]
+    )
+    client = factories.client(cast.clinic, therapists=[student], legal_name="Client Early")
+    factories.open_course(client, weeks_ago=1)
+    body = cast.http("supervisor").get("/home/").content.decode()
+    section = body.split("Student New", 1)[1].split("</article>", 1)[0]
+    assert "Client Early" in section and "Open past the initial phase" not in section
+
+
+def test_another_supervisors_supervisees_are_not_shown(cast: Cast) -> None:
+    other = factories.supervisor(cast.clinic, full_name="Dr. Other Supervisor")
+    student = factories.therapist(
+        cast.clinic, full_name="Student Elsewhere", practicum_supervisor=other
+    )
+    factories.client(cast.clinic, therapists=[student], legal_name="Client Elsewhere")
+    body = cast.http("supervisor").get("/home/").content.decode()
+    assert "Student Elsewhere" not in body and "Client Elsewhere" not in body
