@@ -247,7 +247,7 @@ def test_the_staff_page_lists_current_and_past_links_with_plain_dates(
     for text in ("Dr. Sue Supervisor", "Dr. Sam Second", "Dr. Olive Old", "Primary"):
         assert text in body
     assert "4 August 2026" in body and "31 August 2026" in body and "30 April 2025" in body
-    assert "Current" in body and "Past" in body
+    assert "Current" in body and "past" in body
     # The staff list names the primary supervisor and links to the page.
     listing = cast.http("admin").get("/clinic/staff/").content.decode()
     assert _page(cast) in listing
@@ -460,3 +460,25 @@ def test_a_successor_whose_link_ends_leaves_a_gap_and_is_refused(cast: Cast, sec
         )
     assert "no primary supervisor from 1 September 2026" in str(refused.value)
     assert SupervisionLink.objects.filter(supervisee=cast.users["student"]).count() == 2
+
+
+def test_an_invited_practicum_student_starts_with_a_primary_link_from_today(cast: Cast) -> None:
+    from iptcare.accounts.services import staff_invite
+
+    with clock_at(cast.clinic, FROM, 23):  # 03:00 UTC the next day: the clinic's date counts
+        staff_invite(
+            actor=actor(cast.users["admin"], "administrator"),
+            clinic=cast.clinic,
+            email="new-student@example.test",
+            full_name="Nora New",
+            is_therapist=True,
+            therapist_kind="practicum",
+            supervisor=cast.users["supervisor"],
+        )
+    link = SupervisionLink.objects.get(supervisee__email="new-student@example.test")
+    assert (link.supervisor, link.is_primary, link.starts_on, link.ends_on) == (
+        cast.users["supervisor"],
+        True,
+        FROM,
+        None,
+    )
