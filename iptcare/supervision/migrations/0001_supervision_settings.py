@@ -7,27 +7,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('clinic', '0003_flag_unsent_risk_answers'),
+        ("clinic", "0003_flag_unsent_risk_answers"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SupervisionSettings',
+            name="SupervisionSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('fidelity_scale_code', models.CharField(blank=True, max_length=60, verbose_name='fidelity scale')),
-                ('pass_mark', models.DecimalField(decimal_places=1, default=Decimal('3.0'), help_text='A supervisee whose last three rated sessions average below this gets a drift notice.', max_digits=3, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('10'))], verbose_name='fidelity pass mark')),
-                ('cosign_limit_days', models.PositiveSmallIntegerField(default=7, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(60)], verbose_name='days a note may wait for co-signature')),
-                ('certification_standard_code', models.CharField(blank=True, max_length=60, verbose_name='certification standard')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('clinic', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='supervision_settings', to='clinic.clinic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "fidelity_scale_code",
+                    models.CharField(blank=True, max_length=60, verbose_name="fidelity scale"),
+                ),
+                (
+                    "pass_mark",
+                    models.DecimalField(
+                        decimal_places=1,
+                        default=Decimal("3.0"),
+                        help_text="A supervisee whose last three rated sessions average below this gets a drift notice.",
+                        max_digits=3,
+                        validators=[
+                            django.core.validators.MinValueValidator(Decimal("0")),
+                            django.core.validators.MaxValueValidator(Decimal("10")),
+                        ],
+                        verbose_name="fidelity pass mark",
+                    ),
+                ),
+                (
+                    "cosign_limit_days",
+                    models.PositiveSmallIntegerField(
+                        default=7,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(60),
+                        ],
+                        verbose_name="days a note may wait for co-signature",
+                    ),
+                ),
+                (
+                    "certification_standard_code",
+                    models.CharField(
+                        blank=True, max_length=60, verbose_name="certification standard"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "clinic",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="supervision_settings",
+                        to="clinic.clinic",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'supervision settings',
+                "verbose_name_plural": "supervision settings",
             },
         ),
     ]

@@ -12,6 +12,7 @@ from iptcare.courses.models import Course
 from iptcare.supervision import certification
 from iptcare.supervision.models import SupervisionSettings
 from iptcare.supervision.selectors import certification_progress
+from iptcare.supervision.services import meeting_log
 from tests import factories
 
 # --- The standards, as data --------------------------------------------------------------
@@ -162,7 +163,7 @@ def test_the_portfolio_standard_asks_for_the_records_of_each_case(cast: Cast) ->
 def test_the_tracker_page_shows_what_is_missing(cast: Cast) -> None:
     _completed_brief_course(cast, cosign_last=False)
     student = cast.users["student"]
-    url = f"/supervision/therapists/{student.pk}/certification/"
+    url = f"/supervision/certification/{student.pk}/"
     for role in ("student", "supervisor"):
         body = cast.http(role).get(url).content.decode()
         assert "Three supervised cases" in body
@@ -173,7 +174,7 @@ def test_the_tracker_page_shows_what_is_missing(cast: Cast) -> None:
 
 def test_the_tracker_queries_do_not_grow_with_courses(cast: Cast) -> None:
     student = cast.users["student"]
-    url = f"/supervision/therapists/{student.pk}/certification/"
+    url = f"/supervision/certification/{student.pk}/"
     browser = cast.http("student")
     browser.get(url)
 
@@ -192,10 +193,36 @@ def test_the_tracker_queries_do_not_grow_with_courses(cast: Cast) -> None:
 def test_the_api_gives_the_same_progress(cast: Cast) -> None:
     course = _completed_brief_course(cast)
     student = cast.users["student"]
-    url = f"/api/v1/supervision/therapists/{student.pk}/certification"
+    url = f"/api/v1/supervision/certification/{student.pk}"
     data = cast.http("supervisor").get(url).json()
     assert data["standard"] == "three-supervised-cases" and data["cases_counted"] == 1
     assert data["cases"][0]["course_id"] == course.pk and data["cases"][0]["counts"]
     assert data["missing"] == ["2 more cases that count"]
     assert cast.http("therapist2").get(url).status_code == 404
     assert cast.http("client").get(url).status_code == 404
+
+
+def test_a_meeting_that_discussed_the_client_supervises_the_session_before_it(
+    cast: Cast,
+) -> None:
+    """The late sessions were not co-signed, but the supervisor discussed the client in a
+    meeting after session 8: that covers the late phase, and its minutes count as
+    consultation hours."""
+    course = _completed_brief_course(cast, cosign_last=False)
+    last = course.notes.get(number=8)
+    meeting_log(
+        actor=factories.actor(cast.users["supervisor"], "supervisor"),
+        date=last.date,
+        minutes=90,
+        kind="individual",
+        supervisees=[cast.users["student"]],
+        chart_numbers=course.client.chart_number,
+    )
+    SupervisionSettings.objects.create(
+        clinic=cast.clinic, certification_standard_code="two-portfolio-cases"
+    )
+    progress = certification_progress(cast.users["student"])
+    case = next(c for c in progress.cases if c.evidence.course_id == course.pk)
+    assert "supervised_phases" not in {check.requirement for check in case.missing}
+    assert progress.consultation_hours == 1.5
+    assert "8.5 more consultation hours" in progress.missing
