@@ -69,6 +69,9 @@ from iptcare.scheduling.models import (
     SchedulingSettings,
     WeeklyAvailability,
 )
+from iptcare.supervision import selectors as supervision_selectors
+from iptcare.supervision import services as supervision_services
+from iptcare.supervision.models import FidelityRating
 
 # Every login the factories make has this password unless a test gives another.
 PASSWORD = "test-password-not-secret"
@@ -889,4 +892,28 @@ def suggestion(client: Client, name: str = "Test Suggested", **fields: Any) -> P
     fields.setdefault("relation", "friend")
     return portal_services.person_suggest(
         actor=actor(client.user, "client"), client=client, name=name, **fields
+    )
+
+
+# --- Supervision -------------------------------------------------------------------------
+
+
+def fidelity_rating(
+    note: SessionNote,
+    rater: User,
+    score: int | None = 4,
+    *,
+    kind: str = "supervisor",
+    **fields: Any,
+) -> FidelityRating:
+    """A fidelity rating of the session (`fidelity_rate`) on the clinic's scale, every item
+    of the session's phase given `score` (None: not applicable)."""
+    scale = supervision_selectors.fidelity_scale_of(note.clinic_id)
+    phase = supervision_selectors.note_phase(note).value
+    return supervision_services.fidelity_rate(
+        actor=actor(rater, "supervisor" if kind == "supervisor" else "therapist"),
+        note=note,
+        kind=kind,
+        scores={item.code: score for item in scale.items.all() if item.applies_to(phase)},
+        **fields,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
@@ -21,7 +21,11 @@ from iptcare.measures.selectors import LatestScore, latest_scores, open_flag_cou
 from iptcare.measures.tracking import TrackStatus
 from iptcare.scheduling.selectors import next_appointments
 from iptcare.supervision.selectors import (
+    FidelityTrend,
+    MonthAtAGlance,
     WaitingNote,
+    fidelity_trend,
+    month_at_a_glance,
     notes_waiting_by_author,
     overdue_drafts_by_author,
     supervision_settings,
@@ -162,6 +166,8 @@ class SuperviseeOverview:
     rows: list[CaseloadRow]
     waiting: list[WaitingNote]
     overdue_drafts: list[SessionNote]
+    fidelity: FidelityTrend | None
+    month: MonthAtAGlance
 
     @property
     def not_on_track(self) -> list[CaseloadRow]:
@@ -176,7 +182,7 @@ class SuperviseeOverview:
         return sum(1 for waiting in self.waiting if waiting.is_late)
 
 
-def supervisor_home(user: User, *, now: datetime) -> list[SuperviseeOverview]:
+def supervisor_home(user: User, *, now: datetime, today: date) -> list[SuperviseeOverview]:
     """Each current supervisee with their clients, in a fixed number of queries whatever
     the number of supervisees and clients. A client is shown under the therapist of their
     current course (or, before a course, under each supervisee assigned to them)."""
@@ -205,12 +211,16 @@ def supervisor_home(user: User, *, now: datetime) -> list[SuperviseeOverview]:
     settings = supervision_settings(user.home_clinic_id)
     waiting = notes_waiting_by_author(user, now=now, limit_days=settings.cosign_limit_days)
     drafts = overdue_drafts_by_author(ids, now=now)
+    trends = fidelity_trend(ids)
+    months = month_at_a_glance(user, ids, today=today)
     return [
         SuperviseeOverview(
             person=person,
             rows=by_person[person.pk],
             waiting=waiting.get(person.pk, []),
             overdue_drafts=drafts.get(person.pk, []),
+            fidelity=trends.get(person.pk),
+            month=months[person.pk],
         )
         for person in people
     ]

@@ -8,6 +8,7 @@ from django.utils import timezone
 from iptcare.audit.selectors import recent_entries
 from iptcare.clinic.selectors import clinic_overview
 from iptcare.core.http import AuthenticatedHttpRequest
+from iptcare.courses.selectors import clinic_today
 from iptcare.home.selectors import (
     DEFAULT_SORT,
     SORTS,
@@ -39,7 +40,9 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
             flagged=[row for row in rows if row.open_flags],
         )
     if user.is_supervisor:
-        context["supervision"] = supervisor_home(user, now=timezone.now())
+        context["supervision"] = supervisor_home(
+            user, now=timezone.now(), today=clinic_today(user.home_clinic)
+        )
         context["supervision_flags"] = open_flags_for_supervisor(user)
     if user.is_clinic_admin:
         context["overview"] = clinic_overview(user.home_clinic_id)

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from iptcare.accounts.models import User
 from iptcare.core.forms import LimitedForm, version_errors_to_the_form, version_field
+from iptcare.supervision import certification
 from iptcare.supervision.models import FidelityItem, FidelityScale, SupervisionMeeting
 from iptcare.supervision.services import item_field
 
@@ -97,7 +98,7 @@ class FidelityScaleUploadForm(forms.Form):
     )
 
 
-class FidelitySettingsForm(forms.Form):
+class SupervisionSettingsForm(forms.Form):
     scale_code = forms.ChoiceField(label="Scale the clinic's supervisors rate with")
     pass_mark = forms.DecimalField(
         label="Pass mark",
@@ -107,6 +108,17 @@ class FidelitySettingsForm(forms.Form):
         max_value=Decimal("10"),
         help_text="A supervisee whose last three rated sessions average below this gets a "
         "drift notice.",
+    )
+    cosign_limit_days = forms.IntegerField(
+        label="Days a note may wait for co-signature",
+        min_value=1,
+        max_value=60,
+        help_text="Notes waiting longer are marked late on the supervisor's home.",
+    )
+    certification_standard = forms.ChoiceField(
+        label="Certification standard",
+        choices=lambda: [(s.code, s.name) for s in certification.standards().values()],
+        help_text="What each therapist's certification progress is measured against.",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**31 - 1)
 

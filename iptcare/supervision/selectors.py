@@ -743,14 +743,16 @@ def _supervised_session_numbers(
     courses: Iterable[Course],
     notes: Iterable[SessionNote],
     discussed: Iterable[tuple[date, int]],
+    rated: set[int],
 ) -> dict[int, set[int]]:
-    """Per course, the sessions a supervisor has seen: a co-signed note, or the latest
-    session held before a supervision meeting that discussed the client."""
+    """Per course, the sessions a supervisor has seen: a co-signed note, a note rated by a
+    supervisor (`rated`), or the latest session held before a supervision meeting that
+    discussed the client."""
     seen: dict[int, set[int]] = defaultdict(set)
     held: dict[int, list[SessionNote]] = defaultdict(list)
     for note in notes:
         held[note.course_id].append(note)
-        if note.cosigned_by_id is not None:
+        if note.cosigned_by_id is not None or note.pk in rated:
             seen[note.course_id].add(note.number)
     meetings: dict[int, list[date]] = defaultdict(list)
     for day, client_id in discussed:
@@ -781,7 +783,20 @@ def certification_cases(supervisee: User) -> list[certification.CaseEvidence]:
     discussed = SupervisionMeeting.objects.filter(
         supervisees=supervisee, clients_discussed__in={course.client_id for course in courses}
     ).values_list("date", "clients_discussed")
-    supervised = _supervised_session_numbers(courses, notes, discussed)
+    ratings = FidelityRating.objects.filter(note__course_id__in=ids).values_list(
+        "note_id", "note__course_id", "kind", "recording_reference"
+    )
+    rated: set[int] = set()
+    self_rated: set[int] = set()
+    recordings: set[int] = set()
+    for note_id, course_id, kind, recording in ratings:
+        if kind == FidelityRating.Kind.SELF:
+            self_rated.add(course_id)
+        else:
+            rated.add(note_id)
+            if recording.strip():
+                recordings.add(course_id)
+    supervised = _supervised_session_numbers(courses, notes, discussed, rated)
     summaries = formulation_summaries(ids)
     measures: dict[int, set[tuple[str, int]]] = defaultdict(set)
     for course_id, code, number in QuestionnaireResponse.objects.filter(
@@ -807,6 +822,8 @@ def certification_cases(supervisee: User) -> list[certification.CaseEvidence]:
                 ),
                 inventory=bool(summary and summary.inventory_people),
                 formulation_agreed=bool(summary and summary.formulation_agreed_on),
+                self_rated=course.pk in self_rated,
+                rated_recording=course.pk in recordings,
                 measures=frozenset(measures[course.pk]),
             )
         )
@@ -870,3 +887,39 @@ def overdue_drafts_by_author(
     ):
         drafts[note.author_id].append(note)
     return drafts
+
+
+@dataclass(frozen=True)
+class MonthAtAGlance:
+    """A supervisee's month so far: sessions held and supervision received."""
+
+    sessions_held: int
+    supervision_minutes: int
+
+    @property
+    def supervision(self) -> str:
+        return hours_and_minutes(self.supervision_minutes)
+
+
+def month_at_a_glance(
+    supervisor: User, supervisee_ids: Iterable[int], *, today: date
+) -> dict[int, MonthAtAGlance]:
+    """This month's sessions held by each supervisee, and the supervision this supervisor
+    gave them (three queries, whatever the number of supervisees)."""
+    ids = list(supervisee_ids)
+    first, _last = month_period(today)
+    held = Counter(
+        SessionNote.objects.filter(
+            author_id__in=ids,
+            attendance=SessionNote.Attendance.ATTENDED,
+            date__gte=first,
+            date__lte=today,
+        ).values_list("author_id", flat=True)
+    )
+    given = {
+        totals.supervisee.pk: totals.minutes
+        for totals in supervision_totals(
+            clinic_id=supervisor.home_clinic_id, supervisor=supervisor, since=first
+        )
+    }
+    return {pk: MonthAtAGlance(held[pk], given.get(pk, 0)) for pk in ids}

@@ -22,6 +22,7 @@ from iptcare.clinic.selectors import supervisees_of
 from iptcare.core import dates
 from iptcare.courses.models import SessionNote
 from iptcare.courses.selectors import clinic_today
+from iptcare.supervision import certification
 from iptcare.supervision.models import (
     AgreedAction,
     FidelityItem,
@@ -142,10 +143,24 @@ def fidelity_shipped_scale() -> FidelityScale:
 
 
 @transaction.atomic
-def fidelity_settings_update(
-    *, actor: Actor, clinic_id: int, scale_code: str, pass_mark: Decimal, version: int
+def supervision_settings_update(
+    *,
+    actor: Actor,
+    clinic_id: int,
+    scale_code: str,
+    pass_mark: Decimal,
+    cosign_limit_days: int,
+    certification_standard_code: str,
+    version: int,
 ) -> SupervisionSettings:
-    """The clinic's fidelity scale (blank: IPTCare's) and pass mark; version-checked."""
+    """The clinic's fidelity scale (blank: IPTCare's) and pass mark, how long a note may
+    wait for co-signature, and its certification standard; version-checked."""
+    if certification_standard_code not in certification.standards():
+        raise FidelityError(
+            "Choose a certification standard from the list.", "certification_standard"
+        )
+    if not 1 <= cosign_limit_days <= 60:
+        raise FidelityError("Give a number of days from 1 to 60.", "cosign_limit_days")
     scale = fidelity_scale_by_code(clinic_id, scale_code or SHIPPED_CODE)
     if scale is None:
         raise FidelityError("No scale with this code is loaded for the clinic.", "scale_code")
@@ -160,6 +175,8 @@ def fidelity_settings_update(
         raise FidelityError(FIDELITY_STALE)
     found.fidelity_scale_code = "" if scale.code == SHIPPED_CODE else scale.code
     found.pass_mark = pass_mark
+    found.cosign_limit_days = cosign_limit_days
+    found.certification_standard_code = certification_standard_code
     if not created:
         found.version = found.version + 1
     found.save()
@@ -168,7 +185,10 @@ def fidelity_settings_update(
         action="update",
         client=None,
         target=found,
-        detail=f"fidelity scale {scale.code}, pass mark {pass_mark}",
+        detail=(
+            f"fidelity scale {scale.code}, pass mark {pass_mark}, co-signature within "
+            f"{cosign_limit_days} days, certification {certification_standard_code}"
+        ),
     )
     return found
 

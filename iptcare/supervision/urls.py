@@ -26,6 +26,6 @@ urlpatterns = [
     path("hours/<id:supervisee_id>/hours.pdf", views.hours_pdf, name="hours_pdf"),
     path("hours/sessions/<id:note_id>/adjust/", views.hours_adjust, name="hours_adjust"),
     # Certification
-    path("certification/<id:supervisee_id>/", views.certification, name="certification"),
+    path("certification/<id:supervisee_id>/", views.certification_progress, name="certification"),
     # Supervisor's home
 ]

@@ -25,15 +25,15 @@ from iptcare.core.http import AuthenticatedHttpRequest
 from iptcare.courses.models import SessionNote
 from iptcare.courses.protocols import Phase
 from iptcare.courses.selectors import clinic_today, note_position
-from iptcare.supervision import selectors, services
+from iptcare.supervision import certification, selectors, services
 from iptcare.supervision.forms import (
     NOT_APPLICABLE,
     ActionFormSet,
     FidelityRatingForm,
     FidelityScaleUploadForm,
-    FidelitySettingsForm,
     HoursAdjustForm,
     MeetingForm,
+    SupervisionSettingsForm,
 )
 from iptcare.supervision.models import FidelityRating, SupervisionMeeting
 from iptcare.supervision.scales.fileformat import MAX_BYTES, ScaleFileError
@@ -175,9 +175,11 @@ def fidelity_scales(request: AuthenticatedHttpRequest) -> HttpResponse:
     settings_initial = {
         "scale_code": chosen.code,
         "pass_mark": current.pass_mark,
+        "cosign_limit_days": current.cosign_limit_days,
+        "certification_standard": certification.standard(current.certification_standard_code).code,
         "version": current.version if current.pk else 0,
     }
-    settings_form = FidelitySettingsForm(initial=settings_initial, scales=scales)
+    settings_form = SupervisionSettingsForm(initial=settings_initial, scales=scales)
     if request.method == "POST" and request.POST.get("action") == "upload":
         upload = FidelityScaleUploadForm(request.POST, request.FILES)
         if upload.is_valid():
@@ -198,22 +200,24 @@ def fidelity_scales(request: AuthenticatedHttpRequest) -> HttpResponse:
                 )
                 return redirect("supervision:fidelity_scales")
     elif request.method == "POST":
-        settings_form = FidelitySettingsForm(request.POST, scales=scales)
+        settings_form = SupervisionSettingsForm(request.POST, scales=scales)
         if settings_form.is_valid():
             data = settings_form.cleaned_data
             try:
-                services.fidelity_settings_update(
+                services.supervision_settings_update(
                     actor=actor,
                     clinic_id=clinic_id,
                     scale_code=data["scale_code"],
                     pass_mark=data["pass_mark"],
+                    cosign_limit_days=data["cosign_limit_days"],
+                    certification_standard_code=data["certification_standard"],
                     version=data["version"],
                 )
             except FidelityError as exc:
                 field = exc.field if exc.field in settings_form.fields else None
                 settings_form.add_error(field, str(exc))
             else:
-                messages.success(request, "Fidelity settings saved.")
+                messages.success(request, "Supervision settings saved.")
                 return redirect("supervision:fidelity_scales")
     return render(
         request,
@@ -547,7 +551,7 @@ def hours_pdf(request: AuthenticatedHttpRequest, supervisee_id: int) -> HttpResp
 
 
 @staff_required
-def certification(request: AuthenticatedHttpRequest, supervisee_id: int) -> HttpResponse:
+def certification_progress(request: AuthenticatedHttpRequest, supervisee_id: int) -> HttpResponse:
     """A therapist's progress towards the clinic's certification standard, derived from
     their records; for them and their supervisors."""
     person = selectors.therapist_get_for(

@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from conftest import Cast
 from iptcare.accounts.models import User
 from iptcare.supervision.models import SupervisionSettings
+from iptcare.supervision.services import meeting_log
 from tests import factories
 
 # A Wednesday afternoon in Toronto, the cast clinic's zone (in UTC, so that "30 days
@@ -115,3 +116,25 @@ def test_another_supervisors_supervisees_are_not_shown(cast: Cast) -> None:
     factories.client(cast.clinic, therapists=[student], legal_name="Client Elsewhere")
     body = cast.http("supervisor").get("/home/").content.decode()
     assert "Student Elsewhere" not in body and "Client Elsewhere" not in body
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_fidelity_trend_drift_notice_and_the_month_are_shown(cast: Cast) -> None:
+    student, supervisor = cast.users["student"], cast.users["supervisor"]
+    course = factories.open_course(cast.clients["student_client"], weeks_ago=3)
+    notes = factories.signed_notes(course, 3)
+    for note, score in zip(notes, [3, 2, 3], strict=True):
+        factories.fidelity_rating(note, supervisor, score)
+    meeting_log(
+        actor=factories.actor(supervisor, "supervisor"),
+        date=NOW.date(),
+        minutes=75,
+        kind="individual",
+        supervisees=[student],
+    )
+    body = cast.http("supervisor").get("/home/").content.decode()
+    section = body.split(student.full_name, 1)[1].split("</article>", 1)[0]
+    assert "last three rated sessions 2.7 of 3.0 needed" in section
+    assert "The last three rated sessions average 2.7, below the clinic" in section
+    held = sum(1 for note in notes if note.date.month == NOW.month)
+    assert f"This month: {held} session" in section and "1 h 15 min of supervision" in section

@@ -226,3 +226,37 @@ def test_a_meeting_that_discussed_the_client_supervises_the_session_before_it(
     assert "supervised_phases" not in {check.requirement for check in case.missing}
     assert progress.consultation_hours == 1.5
     assert "8.5 more consultation hours" in progress.missing
+
+
+def test_a_portfolio_case_with_every_record_counts(cast: Cast) -> None:
+    """Inventory, agreed formulation, measures, a self-rating and a supervisor's rating
+    that names the recording: every item of the portfolio standard is met."""
+    SupervisionSettings.objects.create(
+        clinic=cast.clinic, certification_standard_code="two-portfolio-cases"
+    )
+    student, supervisor = cast.users["student"], cast.users["supervisor"]
+    client = factories.client(cast.clinic, therapists=[student])
+    course = factories.open_course(client, protocol="brief", planned=8, weeks_ago=9)
+    notes = factories.signed_notes(course, 8)
+    factories.person(course, "Pat Parent", relation="mother")
+    factories.formulation(course, agreed_on=notes[1].date)
+    for n in (1, 5):
+        factories.submit(course, "phq9", factories.phq9_answers(12), session_number=n)
+        factories.submit(course, "gad7", factories.gad7_answers(9), session_number=n)
+    factories.fidelity_rating(notes[0], supervisor)
+    factories.fidelity_rating(notes[3], supervisor)
+    factories.fidelity_rating(notes[3], student, kind="self")
+    before = next(
+        c for c in certification_progress(student).cases if c.evidence.course_id == course.pk
+    )
+    assert {check.requirement for check in before.missing} == {
+        "completed",
+        "supervised_phases",
+        "rated_recording",
+    }
+    factories.fidelity_rating(notes[7], supervisor, recording_reference="session-8.mp4")
+    factories.end_course(course)
+    case = next(
+        c for c in certification_progress(student).cases if c.evidence.course_id == course.pk
+    )
+    assert case.counts, [check.missing for check in case.missing]

@@ -225,12 +225,20 @@ def test_the_page_picks_the_clinics_scale_and_pass_mark_version_checked(cast: Ca
         content=as_bytes(clinic_scale()),
     )
     browser = cast.http("admin")
-    data = {"action": "settings", "scale_code": "clinic-checklist", "pass_mark": "3.5"}
+    data = {
+        "action": "settings",
+        "scale_code": "clinic-checklist",
+        "pass_mark": "3.5",
+        "cosign_limit_days": "10",
+        "certification_standard": "two-portfolio-cases",
+    }
     assert (
         browser.post("/supervision/fidelity/scales/", {**data, "version": "0"}).status_code == 302
     )
     settings = selectors.supervision_settings(cast.clinic.pk)
     assert (settings.fidelity_scale_code, str(settings.pass_mark)) == ("clinic-checklist", "3.5")
+    assert settings.cosign_limit_days == 10
+    assert settings.certification_standard_code == "two-portfolio-cases"
     assert selectors.fidelity_scale_of(cast.clinic.pk).code == "clinic-checklist"
     # A second tab still holding version 0 is refused; nothing changes.
     stale = browser.post(

@@ -126,11 +126,13 @@ def test_not_applicable_is_refused_where_the_scale_has_none(cast: Cast) -> None:
     services.fidelity_scale_import(
         actor=admin, clinic_id=cast.clinic.pk, content=json.dumps(clinic_scale()).encode()
     )
-    services.fidelity_settings_update(
+    services.supervision_settings_update(
         actor=admin,
         clinic_id=cast.clinic.pk,
         scale_code="clinic-checklist",
         pass_mark=selectors.supervision_settings(cast.clinic.pk).pass_mark,
+        cosign_limit_days=7,
+        certification_standard_code="three-supervised-cases",
         version=0,
     )
     note = student_notes(cast, 1)[0]
