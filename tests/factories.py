@@ -26,7 +26,9 @@ from iptcare.accounts.models import User
 from iptcare.audit.services import Actor
 from iptcare.clients.models import Client
 from iptcare.clients.services import client_create
-from iptcare.clinic.models import Clinic, TherapistProfile
+from iptcare.clinic.models import Clinic, SupervisionLink, TherapistProfile
+from iptcare.clinic.selectors import primary_supervisor_of
+from iptcare.clinic.services import supervision_link_add
 from iptcare.courses.models import ClinicCourseSettings, Course, SessionNote
 from iptcare.courses.selectors import clinic_course_settings, clinic_today
 from iptcare.courses.services import (
@@ -147,7 +149,8 @@ def therapist(
     **profile: Any,
 ) -> User:
     """A therapist with a profile checked by the model's own rules: registered (with a
-    registration number) unless a practicum supervisor is given."""
+    registration number) unless a practicum supervisor is given, who then becomes their
+    primary supervisor (a SupervisionLink from `LINKS_START`)."""
     user = User.objects.create_user(
         email=email or _email("therapist"),
         password=password,
@@ -163,12 +166,45 @@ def therapist(
         clinic=clinic,
         user=user,
         kind=TherapistProfile.Kind.PRACTICUM if practicum else TherapistProfile.Kind.REGISTERED,
-        supervisor=practicum_supervisor,
         **profile,
     )
     record.full_clean()
     record.save()
+    if practicum_supervisor is not None:
+        supervision_link(supervisee=user, supervisor=practicum_supervisor, is_primary=True)
     return user
+
+
+def student(clinic: Clinic, *, supervisor: User, **fields: Any) -> User:
+    """A practicum student whose primary supervisor is `supervisor`."""
+    fields.setdefault("full_name", "Test Student")
+    return therapist(clinic, practicum_supervisor=supervisor, **fields)
+
+
+# Links start long before any moment a test pins the clock to, so the cast's student is
+# supervised whatever day a test travels to.
+LINKS_START = date(2000, 1, 1)
+
+
+def supervision_link(
+    *,
+    supervisee: User,
+    supervisor: User,
+    is_primary: bool = False,
+    starts_on: date = LINKS_START,
+    ends_on: date | None = None,
+    by: User | None = None,
+) -> SupervisionLink:
+    """`supervisor` supervises `supervisee` from `starts_on` (to `ends_on`), through the
+    clinic's service (so its checks hold)."""
+    return supervision_link_add(
+        actor=actor(by, "administrator") if by is not None else SYSTEM,
+        supervisee=supervisee,
+        supervisor=supervisor,
+        is_primary=is_primary,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
 
 
 def client(
@@ -338,7 +374,7 @@ def signed_notes(course: Course, count: int, **changes: Any) -> list[SessionNote
 def cosign(note: SessionNote, *, supervisor: User | None = None) -> SessionNote:
     """The supervisor's co-signature of a practicum student's note (`note_cosign`)."""
     if supervisor is None:
-        supervisor = note.author.therapist_profile.supervisor
+        supervisor = primary_supervisor_of(note.author)
     assert supervisor is not None, f"{note.author} has no supervisor"
     return note_cosign(actor=actor(supervisor, "supervisor"), note=note)
 

@@ -22,6 +22,8 @@ from iptcare.accounts.models import Invitation, User, hash_token
 from iptcare.audit.services import Actor, access_record
 from iptcare.clients.models import Client
 from iptcare.clinic.models import Clinic, TherapistProfile
+from iptcare.clinic.selectors import clinic_today
+from iptcare.clinic.services import SupervisionError, supervision_link_add
 
 
 class InvitationError(ValueError):
@@ -163,8 +165,19 @@ def staff_invite(
             credentials=credentials,
             regulatory_college=regulatory_college,
             registration_number=registration_number,
-            supervisor=supervisor,
         )
+        if supervisor is not None:
+            # Their primary supervisor from today on (clinic.SupervisionLink).
+            try:
+                supervision_link_add(
+                    actor=actor,
+                    supervisee=user,
+                    supervisor=supervisor,
+                    is_primary=True,
+                    starts_on=clinic_today(clinic),
+                )
+            except SupervisionError as problem:
+                raise InvitationError(str(problem)) from problem
     return invitation_create(actor=actor, user=user)
 
 

@@ -2,7 +2,8 @@
 
 - A client sees only their own record (through the portal).
 - A therapist sees the clients assigned to them.
-- A supervisor sees the clients of the therapists they supervise.
+- A supervisor sees the clients of the therapists they supervise today (any current
+  supervision link, primary or not: `clinic.selectors`).
 - An administrator sees the clinic's administrative data, and a client's clinical record
   only after breaking the glass (a reason, recorded, valid for an hour).
 - Nobody sees another clinic's clients.
@@ -17,7 +18,7 @@ from django.utils import timezone
 from iptcare.accounts import rules as roles
 from iptcare.accounts.models import Role
 from iptcare.clients.models import BreakGlassAccess, Client
-from iptcare.clinic.models import TherapistProfile
+from iptcare.clinic.selectors import supervisee_ids
 
 
 def _same_clinic(user, client: Client) -> bool:
@@ -44,8 +45,9 @@ def supervises_a_therapist_of(user, client: Client) -> bool:
     return (
         _same_clinic(user, client)
         and user.is_supervisor
-        and TherapistProfile.objects.filter(
-            user__in=client.therapists.all(), supervisor=user
+        # A current supervision link (primary or not) to one of the client's therapists.
+        and Client.therapists.through.objects.filter(
+            client_id=client.pk, user_id__in=supervisee_ids(user)
         ).exists()
     )
 

@@ -9,6 +9,7 @@ from iptcare.accounts.models import User
 from iptcare.audit.services import Actor, access_record
 from iptcare.clients.models import Client
 from iptcare.clients.rules import acting_role
+from iptcare.clinic.selectors import supervisee_ids
 
 
 def clients_visible_to(user: User) -> QuerySet[Client]:
@@ -20,7 +21,7 @@ def clients_visible_to(user: User) -> QuerySet[Client]:
     if user.is_therapist:
         care |= Q(therapists=user)
     if user.is_supervisor:
-        care |= Q(therapists__therapist_profile__supervisor=user)
+        care |= Q(therapists__in=supervisee_ids(user))
     return base.filter(pk__in=base.filter(care).values("pk"))
 
 

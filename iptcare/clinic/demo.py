@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from importlib import import_module
 from importlib.util import find_spec
 
@@ -14,6 +14,8 @@ from iptcare.audit.services import Actor
 from iptcare.clients.models import Client
 from iptcare.clients.services import client_create
 from iptcare.clinic.models import Clinic, TherapistProfile
+from iptcare.clinic.selectors import clinic_today
+from iptcare.clinic.services import supervision_link_add
 
 DEMO_PASSWORD = "iptcare-demo"
 DEMO_CLINIC_NAME = "Maple Grove IPT Clinic"
@@ -259,12 +261,16 @@ def demo_load() -> DemoReport:
         if profile and not TherapistProfile.objects.filter(user=user).exists():
             details = dict(profile)
             supervisor_email = details.pop("supervisor", None)
-            TherapistProfile.objects.create(
-                clinic=clinic,
-                user=user,
-                supervisor=users[supervisor_email] if supervisor_email else None,
-                **details,
-            )
+            TherapistProfile.objects.create(clinic=clinic, user=user, **details)
+            if supervisor_email:
+                # The practicum began a year ago, before any of the demo's courses.
+                supervision_link_add(
+                    actor=SYSTEM,
+                    supervisee=user,
+                    supervisor=users[supervisor_email],
+                    is_primary=True,
+                    starts_on=clinic_today(clinic) - timedelta(days=365),
+                )
     for login_email, legal, preferred, pronouns, born, status, therapist, concerns in CLIENTS:
         if Client.objects.filter(clinic=clinic, legal_name=legal, date_of_birth=born).exists():
             continue

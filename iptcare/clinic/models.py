@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import zoneinfo
+from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -61,7 +62,7 @@ class Clinic(models.Model):
 
 
 class TherapistProfile(models.Model):
-    """What a therapist is allowed to practise as, and who supervises a student."""
+    """What a therapist is allowed to practise as (who supervises them: SupervisionLink)."""
 
     class Kind(models.TextChoices):
         REGISTERED = "registered", "Registered therapist"
@@ -78,23 +79,7 @@ class TherapistProfile(models.Model):
     credentials = models.CharField(max_length=100, blank=True, help_text="e.g. MSW, RSW")
     regulatory_college = models.CharField(max_length=200, blank=True)
     registration_number = models.CharField(max_length=50, blank=True)
-    supervisor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="supervisees",
-        help_text="Required for practicum students.",
-    )
     bio = models.TextField(blank=True)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(kind="practicum") | models.Q(supervisor__isnull=False),
-                name="practicum_student_has_supervisor",
-            )
-        ]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_kind_display()})"
@@ -104,9 +89,69 @@ class TherapistProfile(models.Model):
         return self.kind == self.Kind.PRACTICUM
 
     def clean(self) -> None:
-        if self.kind == self.Kind.PRACTICUM and not self.supervisor_id:
-            raise ValidationError({"supervisor": "A practicum student needs a supervisor."})
+        # A practicum student's supervisor is a SupervisionLink: the clinic services that
+        # create staff and end links see that one is current (a model cannot).
         if self.kind == self.Kind.REGISTERED and not self.registration_number:
             raise ValidationError(
                 {"registration_number": "A registered therapist needs a registration number."}
             )
+
+
+class SupervisionLink(models.Model):
+    """One supervisor supervising one person (a practicum student, or a registered
+    therapist working toward certification) from `starts_on` to `ends_on` (open when
+    null), both the clinic's dates. A supervisee may have several current links, at most
+    one of them primary at a time (checked by `clinic.services`, under a lock)."""
+
+    clinic = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="supervision_links")
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supervising_links"
+    )
+    supervisee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supervised_links"
+    )
+    is_primary = models.BooleanField("primary supervisor", default=False)
+    starts_on = models.DateField("from")
+    ends_on = models.DateField("to", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-starts_on", "pk"]
+        indexes = [models.Index(fields=["supervisor", "starts_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="supervision_link_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(supervisor=models.F("supervisee")),
+                name="supervision_link_not_self",
+            ),
+            # What SQL can say of "no overlap" (the services check the rest): one open
+            # link per pair, and one open primary link per supervisee.
+            models.UniqueConstraint(
+                fields=["supervisor", "supervisee"],
+                condition=models.Q(ends_on__isnull=True),
+                name="supervision_link_one_open_per_pair",
+            ),
+            models.UniqueConstraint(
+                fields=["supervisee"],
+                condition=models.Q(ends_on__isnull=True, is_primary=True),
+                name="supervision_link_one_open_primary",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supervisor} supervises {self.supervisee}"
+
+    def is_current_on(self, day: date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)

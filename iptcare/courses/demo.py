@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from iptcare.audit.services import Actor
+from iptcare.clinic.selectors import primary_supervisor_of
 from iptcare.courses import agenda
 from iptcare.courses.models import ClinicCourseSettings, Course, SessionNote
 from iptcare.courses.selectors import clinic_today
@@ -259,7 +260,7 @@ def _story_course(demo, story: Story, today: date) -> None:
         frequency="weekly",
     )
     spec = course.protocol_spec
-    supervisor = getattr(demo.users[story.therapist], "therapist_profile", None)
+    supervisor = primary_supervisor_of(demo.users[story.therapist])
     for index in range(sessions):
         number = index + 1
         day = first_day + timedelta(days=step * index)
@@ -310,7 +311,7 @@ def _story_course(demo, story: Story, today: date) -> None:
             (number < sessions or story.ended) and supervisor is not None
         ):
             # The supervisor has co-signed all but an open course's latest note.
-            cosigner = Actor(user=supervisor.supervisor, role="supervisor", request_id="demo")
+            cosigner = Actor(user=supervisor, role="supervisor", request_id="demo")
             note_cosign(actor=cosigner, note=signed)
             SessionNote.objects.filter(pk=signed.pk).update(
                 cosigned_at=signed_at + timedelta(days=2)

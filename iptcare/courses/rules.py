@@ -16,6 +16,7 @@ import rules
 from iptcare.accounts.models import User
 from iptcare.clients.models import Client
 from iptcare.clients.rules import is_assigned_therapist
+from iptcare.clinic.selectors import supervises
 from iptcare.courses.models import Course, SessionNote
 
 
@@ -42,13 +43,12 @@ def has_no_open_course(user: object, client: Client) -> bool:
 
 @rules.predicate
 def supervises_the_author(user: object, note: SessionNote) -> bool:
-    profile = getattr(note.author, "therapist_profile", None)
+    # Any supervisor with a current link to the author (primary or not) may co-sign.
     return (
         isinstance(user, User)
         and note.status == SessionNote.Status.AWAITING_COSIGNATURE
-        and profile is not None
-        and profile.supervisor_id == user.pk
         and user.clinic_id == note.clinic_id
+        and supervises(user, note.author_id)
     )
 
 

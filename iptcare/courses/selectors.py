@@ -20,6 +20,7 @@ from iptcare.accounts.models import User
 from iptcare.audit.services import Actor, access_record
 from iptcare.clients.rules import acting_role, clinical_role
 from iptcare.clinic.models import Clinic
+from iptcare.clinic.selectors import supervisee_ids
 from iptcare.courses import protocols
 from iptcare.courses.models import ClinicCourseSettings, Course, SessionNote
 
@@ -380,7 +381,7 @@ def notes_awaiting_cosignature(supervisor: User) -> list[SessionNote]:
         SessionNote.objects.filter(
             clinic_id=supervisor.home_clinic_id,
             status=SessionNote.Status.AWAITING_COSIGNATURE,
-            author__therapist_profile__supervisor=supervisor,
+            author__in=supervisee_ids(supervisor),
         )
         .select_related("course__client", "author")
         .order_by("signed_at", "pk")

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from iptcare.accounts.models import User
 from iptcare.clients.models import Client
-from iptcare.clinic.selectors import supervisees_of
+from iptcare.clinic.selectors import supervisee_ids, supervisees_of
 from iptcare.courses import protocols
 from iptcare.courses.models import Course, SessionNote
 from iptcare.courses.selectors import CoursePosition, caseload_courses
@@ -149,7 +149,7 @@ def supervisees_clients(user) -> QuerySet[Client]:
         Client.objects.filter(
             clinic_id=user.clinic_id,
             status=Client.Status.ACTIVE,
-            therapists__therapist_profile__supervisor=user,
+            therapists__in=supervisee_ids(user),
         )
         .distinct()
         .only(*CASELOAD_CLIENT_FIELDS)

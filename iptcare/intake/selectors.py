@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from iptcare.audit.services import Actor, access_record
 from iptcare.clients.models import Client
 from iptcare.clinic.models import Clinic, TherapistProfile
+from iptcare.clinic.selectors import primary_supervisor_name
 from iptcare.intake.models import IntakeRequest, PublicSite, SelfReflection
 from iptcare.intake.services import REQUEST_OBJECT
 from iptcare.scheduling.selectors import PublicFee
@@ -52,8 +53,10 @@ def public_site_for(clinic: Clinic) -> PublicSite:
 
 def public_therapists(clinic: Clinic) -> list[TherapistProfile]:
     """Active therapists, registered first, as shown on the public therapists page."""
-    profiles = TherapistProfile.objects.filter(clinic=clinic, user__is_active=True).select_related(
-        "user", "supervisor"
+    profiles = (
+        TherapistProfile.objects.filter(clinic=clinic, user__is_active=True)
+        .select_related("user")
+        .annotate(primary_supervisor_name=primary_supervisor_name(clinic))
     )
     return sorted(profiles, key=lambda p: (p.is_practicum, p.user.full_name))
 

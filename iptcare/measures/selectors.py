@@ -13,6 +13,7 @@ from django.http import Http404
 from iptcare.accounts.models import User
 from iptcare.audit.services import Actor, access_record
 from iptcare.clients.rules import acting_role
+from iptcare.clinic.selectors import supervisee_ids
 from iptcare.courses.models import Course
 from iptcare.courses.selectors import course_position
 from iptcare.measures import instruments
@@ -279,7 +280,7 @@ def open_flags_for_supervisor(user: User) -> list[RiskFlag]:
     """Open flags on the supervisees' clients, escalated ones first."""
     flags = (
         RiskFlag.objects.filter(clinic_id=user.home_clinic_id, status=RiskFlag.Status.OPEN)
-        .filter(Q(course__therapist__therapist_profile__supervisor=user) | Q(escalated_to=user))
+        .filter(Q(course__therapist__in=supervisee_ids(user)) | Q(escalated_to=user))
         .distinct()
         .select_related("client", "response", "course__therapist")
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from iptcare.accounts.models import User
 from iptcare.audit.services import Actor, access_record
+from iptcare.clinic.selectors import primary_supervisor_of
 from iptcare.courses.models import Course
 from iptcare.measures import instruments, scoring
 from iptcare.measures.models import (
@@ -373,9 +375,9 @@ def flag_resolve(*, actor: Actor, flag: RiskFlag, action: str, note: str = "") -
 def flags_escalate_overdue(*, now: datetime | None = None) -> int:
     """Escalate every flag open for 24 hours or more, once. Returns how many escalated.
 
-    The flag goes to the supervisor of the course's therapist, or to the clinic's
-    administrators when the therapist has none. Safe to run as often as the scheduler likes:
-    the conditional update lets exactly one run escalate each flag.
+    The flag goes to the current primary supervisor of the course's therapist, or to the
+    clinic's administrators when the therapist has none. Safe to run as often as the
+    scheduler likes: the conditional update lets exactly one run escalate each flag.
     """
     now = now or timezone.now()
     overdue = (
@@ -384,7 +386,7 @@ def flags_escalate_overdue(*, now: datetime | None = None) -> int:
             escalated_at__isnull=True,
             raised_at__lte=now - ESCALATE_AFTER,
         )
-        .select_related("course__therapist__therapist_profile__supervisor", "client")
+        .select_related("course__therapist", "client", "clinic")
         .order_by("raised_at")
     )
     escalated = 0
@@ -396,8 +398,9 @@ def flags_escalate_overdue(*, now: datetime | None = None) -> int:
 
 @transaction.atomic
 def _escalate_one(flag: RiskFlag, *, now: datetime) -> bool:
-    profile = getattr(flag.course.therapist, "therapist_profile", None)
-    supervisor = profile.supervisor if profile is not None else None
+    # The primary supervisor on the clinic's date of the escalation (one query).
+    day = now.astimezone(ZoneInfo(flag.clinic.time_zone)).date()
+    supervisor = primary_supervisor_of(flag.course.therapist, on=day)
     if supervisor is not None and supervisor.is_active:
         role, to, recipients = RiskFlag.EscalatedTo.SUPERVISOR, supervisor, [supervisor.email]
     else:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from weasyprint import HTML
 
 from iptcare.audit.services import Actor, access_record
+from iptcare.clinic.selectors import primary_supervisor_of
 from iptcare.scheduling import selectors
 from iptcare.scheduling.models import Invoice
 
@@ -27,6 +28,10 @@ def receipt_html(invoice: Invoice) -> str:
                 "client": invoice.client,
                 "therapist": invoice.therapist,
                 "profile": getattr(invoice.therapist, "therapist_profile", None),
+                # Who supervised the student on the day of the session, not today.
+                "supervisor": primary_supervisor_of(
+                    invoice.therapist, on=timezone.localdate(invoice.appointment.starts_at)
+                ),
                 "appointment": invoice.appointment,
                 "payments": payments,
                 "paid": paid,

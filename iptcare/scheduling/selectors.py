@@ -17,6 +17,7 @@ from iptcare.audit.services import Actor, access_record
 from iptcare.clients.models import Client
 from iptcare.clients.rules import acting_role
 from iptcare.clinic.models import Clinic
+from iptcare.clinic.selectors import supervisee_ids
 from iptcare.scheduling.kinds import (
     KINDS,
     Window,
@@ -364,7 +365,7 @@ def therapists_visible_to(user: User) -> QuerySet[User]:
     if user.is_clinic_admin:
         return base
     if user.is_supervisor:
-        return base.filter(pk=user.pk) | base.filter(therapist_profile__supervisor=user)
+        return base.filter(Q(pk=user.pk) | Q(pk__in=supervisee_ids(user)))
     return base.filter(pk=user.pk)
 
 

@@ -21,6 +21,7 @@ from iptcare.accounts.models import User
 from iptcare.clients.models import Client
 from iptcare.clinic.demo import CLIENTS, DEMO_CLINIC_NAME, DEMO_PASSWORD, STAFF, demo_load
 from iptcare.clinic.models import Clinic
+from iptcare.clinic.selectors import primary_supervisor_of
 from iptcare.intake.models import IntakeEvent, IntakeRequest
 
 
@@ -91,7 +92,7 @@ def test_the_demo_has_every_login_and_enough_clients_across_statuses(demo: Demo)
     assert demo.client("Jordan Lee").therapists.get() == therapist
     assert demo.client("Maria Santos").therapists.get() == demo.user("therapist2@demo.iptcare.test")
     student = demo.user("student@demo.iptcare.test")
-    assert student.therapist_profile.supervisor == demo.user("supervisor@demo.iptcare.test")
+    assert primary_supervisor_of(student) == demo.user("supervisor@demo.iptcare.test")
     assert therapist.therapist_profile.profession == "Registered Social Worker"
     assert demo.clinic.time_zone == "America/Toronto"
     assert "9-8-8" in demo.clinic.crisis_resources

@@ -306,6 +306,9 @@ def test_the_cosignature_queue_costs_one_query_however_long(cast: Cast) -> None:
 
     supervisor = cast.users["supervisor"]
     supervised = _student_course(cast)
+    # Whose supervision is current depends on the clinic's date: a request loads the
+    # signed-in person's clinic once (the page header shows it), not once per queue.
+    assert supervisor.home_clinic.time_zone
     with CaptureQueriesContext(connection) as one:
         before = notes_awaiting_cosignature(supervisor)
     for note in supervised.notes.exclude(status="awaiting_cosignature")[:3]:
