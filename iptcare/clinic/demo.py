@@ -202,12 +202,30 @@ CLIENTS = [
         "student@demo.iptcare.test",
         "Ended early after moving out of province.",
     ),
+    (
+        None,
+        "Amira Haddad",
+        "Amira",
+        "she/her",
+        date(1988, 9, 21),
+        "discharged",
+        "student@demo.iptcare.test",
+        "Completed Brief IPT (role transition: a first child and a return to work).",
+    ),
 ]
 
 
 # Each app may add `iptcare/<app>/demo.py` with `load_demo(demo: DemoContext)`; they run
 # in this order, inside the same transaction, and must be idempotent too.
-DEMO_APPS = ["courses", "formulation", "measures", "scheduling", "intake", "portal"]
+DEMO_APPS = [
+    "courses",
+    "formulation",
+    "measures",
+    "scheduling",
+    "intake",
+    "portal",
+    "supervision",
+]
 
 
 @dataclass

@@ -8,13 +8,12 @@ from iptcare.accounts.models import User
 from iptcare.clinic import selectors
 from iptcare.clinic.models import Clinic
 from iptcare.core.forms import (
+    DATE_INPUT,
     LimitedForm,
     LimitedModelForm,
     version_errors_to_the_form,
     version_field,
 )
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ClinicSettingsForm(LimitedModelForm):
@@ -61,9 +60,9 @@ class SupervisionLinkForm(LimitedForm):
 
     supervisor = _SupervisorChoice(queryset=User.objects.none())
     is_primary = forms.BooleanField(label="Primary supervisor", required=False)
-    starts_on = forms.DateField(label="From", widget=DATE)
+    starts_on = forms.DateField(label="From", widget=DATE_INPUT)
     ends_on = forms.DateField(
-        label="To", required=False, widget=DATE, help_text="Leave empty while it goes on."
+        label="To", required=False, widget=DATE_INPUT, help_text="Leave empty while it goes on."
     )
 
     def __init__(
@@ -86,7 +85,7 @@ class SupervisionLinkForm(LimitedForm):
 class SupervisionLinkEndForm(LimitedForm):
     """End a link on a day (its last day); a primary link may name who takes over."""
 
-    ends_on = forms.DateField(label="Last day", widget=DATE)
+    ends_on = forms.DateField(label="Last day", widget=DATE_INPUT)
     successor = _SupervisorChoice(
         queryset=User.objects.none(),
         required=False,

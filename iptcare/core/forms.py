@@ -29,6 +29,8 @@ TEXT_MAX = 10_000
 EARLIEST_DATE = date(1900, 1, 1)
 LATEST_DATE = date(2100, 12, 31)
 DATE_RANGE_MESSAGE = f"Enter a date between {EARLIEST_DATE.year} and {LATEST_DATE.year}."
+# The browser's date picker; its value is ISO, whatever the language of the page.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # A PositiveSmallIntegerField, the narrowest column a typed number is stored in.
 NUMBER_MAX = 32767
 # Record versions are PositiveIntegerFields; a version form field states this maximum.

@@ -220,6 +220,27 @@ STORIES = [
         homework=["List supports he can contact after the move."],
         moods=[4, 4, 5, 5, 5],
     ),
+    Story(
+        client="Amira Haddad",
+        therapist="student@demo.iptcare.test",
+        protocol="brief",
+        planned=8,
+        focus="Role transition",
+        held=8,
+        ended=("completed", "Completed Brief IPT: the PHQ-9 fell from 16 to 6."),
+        weeks_ago_ended=6,
+        events=[
+            "Back at work three days a week; mornings with the baby are rushed.",
+            "Asked her partner to take the Tuesday drop-off; he agreed.",
+            "Lunch with a colleague who also returned from leave.",
+        ],
+        work=[
+            "The old role and the new: what she misses about work and what she does not.",
+            "New skills: asking for help at home; planning the week with her partner.",
+        ],
+        homework=["Ask for one specific kind of help this week."],
+        moods=[3, 4, 4, 5, 6, 6, 7, 7],
+    ),
 ]
 
 RISK_NOTES = "Asked about thoughts of self-harm or suicide: none. Knows the 9-8-8 line."

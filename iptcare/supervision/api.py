@@ -218,10 +218,9 @@ def supervision_hours(
     )
     today = clinic_today(person.home_clinic)
     if month:
-        try:
-            asked = datetime.strptime(month, "%Y-%m").date()
-        except ValueError:
-            raise HttpError(422, "Give the month as 2026-08.") from None
+        asked = selectors.month_from_key(month)
+        if asked is None:
+            raise HttpError(422, "Give the month as 2026-08.")
         today = asked
     start, end = selectors.month_period(today)
     hours = selectors.hours_for(person, period_from=start, period_to=end)

@@ -10,7 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from iptcare.accounts.models import User
-from iptcare.core.forms import LimitedForm, version_errors_to_the_form, version_field
+from iptcare.core.forms import DATE_INPUT, LimitedForm, version_errors_to_the_form, version_field
 from iptcare.courses.forms import VersionedForm, identity_field
 from iptcare.courses.services import NOTE_PARTS
 from iptcare.supervision import certification
@@ -168,12 +168,11 @@ class SupervisionSettingsForm(forms.Form):
 
 # --- Supervision log -----------------------------------------------------------------------
 
-_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _NOT_YOURS = "Choose from your own supervisees."
 
 
 class MeetingForm(LimitedForm):
-    date = forms.DateField(widget=_DATE)
+    date = forms.DateField(widget=DATE_INPUT)
     minutes = forms.IntegerField(
         min_value=1,
         max_value=480,
@@ -229,7 +228,7 @@ class MeetingForm(LimitedForm):
 
 class ActionForm(LimitedForm):
     text = forms.CharField(label="Agreed action", required=False, max_length=500)
-    due_on = forms.DateField(label="Due on", required=False, widget=_DATE)
+    due_on = forms.DateField(label="Due on", required=False, widget=DATE_INPUT)
     supervisee = forms.ModelChoiceField(
         label="For",
         required=False,

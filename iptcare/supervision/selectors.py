@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import json
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -700,6 +701,19 @@ USUAL_SESSION_MINUTES = KINDS["session"].minutes
 # "booked" when nobody marked it attended).
 _HELD = (Appointment.Status.ATTENDED, Appointment.Status.BOOKED)
 LONGEST_PERIOD_DAYS = 366
+
+
+def month_key(day: date) -> str:
+    """The month as the hours pages' URLs and the API name it: "2026-08" (ISO)."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def month_from_key(key: str) -> date | None:
+    """The first day of the month a key such as "2026-08" names; None for anything else."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", key)
+    if match is None or not 1 <= int(match[2]) <= 12:
+        return None
+    return date(int(match[1]), int(match[2]), 1)
 
 
 def month_period(day: date) -> tuple[date, date]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django import forms
@@ -504,9 +504,8 @@ def _period(request: HttpRequest, today: date) -> tuple[date, date, str]:
     first, last = selectors.month_period(today)
     month = request.GET.get("month", "")
     if month:
-        try:
-            asked = datetime.strptime(month[:7], "%Y-%m").date()
-        except ValueError:
+        asked = selectors.month_from_key(month[:7])
+        if asked is None:
             return first, last, "Choose a month such as 2026-08: showing this month."
         if not 1900 <= asked.year <= 2100:
             return first, last, "Choose a month between 1900 and 2100: showing this month."
@@ -580,8 +579,8 @@ def hours_of(request: AuthenticatedHttpRequest, supervisee_id: int) -> HttpRespo
             "can_sign_off": request.user.has_perm("supervision.sign_off_hours", supervisee),
             "sign_off_sentence": services.sign_off_sentence(hours),
             "period_query": _period_query(hours),
-            "previous_month": previous.strftime("%Y-%m"),
-            "next_month": following.strftime("%Y-%m"),
+            "previous_month": selectors.month_key(previous),
+            "next_month": selectors.month_key(following),
         },
     )
 
@@ -610,7 +609,7 @@ def hours_adjust(request: AuthenticatedHttpRequest, note_id: int) -> HttpRespons
                 form.add_error(exc.field if exc.field in form.fields else None, str(exc))
             else:
                 messages.success(request, "Minutes corrected; the original is kept beside them.")
-                month = note.date.strftime("%Y-%m")
+                month = selectors.month_key(note.date)
                 target = reverse("supervision:hours_of", args=[note.author_id])
                 return redirect(f"{target}?month={month}")
         status = 400

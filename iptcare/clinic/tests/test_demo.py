@@ -22,7 +22,10 @@ from iptcare.clients.models import Client
 from iptcare.clinic.demo import CLIENTS, DEMO_CLINIC_NAME, DEMO_PASSWORD, STAFF, demo_load
 from iptcare.clinic.models import Clinic
 from iptcare.clinic.selectors import primary_supervisor_of
+from iptcare.courses.models import SessionNote
 from iptcare.intake.models import IntakeEvent, IntakeRequest
+from iptcare.supervision.models import FidelityRating, NoteReview, SupervisionMeeting
+from iptcare.supervision.selectors import certification_progress, hours_for, month_period
 
 
 @dataclass
@@ -119,3 +122,24 @@ def test_the_demo_has_a_client_not_on_track_and_a_recovered_course(demo: Demo) -
     ethan = demo.client("Ethan Brown").courses.get()
     page = demo.http("therapist@demo.iptcare.test").get(f"/measures/course/{ethan.pk}/")
     assert "Reliably recovered" in page.content.decode()
+
+
+def test_the_demo_supervisor_has_returned_rated_and_logged(demo: Demo) -> None:
+    supervisor = demo.user("supervisor@demo.iptcare.test")
+    student = demo.user("student@demo.iptcare.test")
+    returned = NoteReview.objects.get(reviewer=supervisor, decision="returned")
+    assert returned.comment and returned.part_comments
+    assert returned.note.status == SessionNote.Status.RETURNED
+    assert returned.note.author == student
+    ratings = FidelityRating.objects.filter(rater=supervisor, kind="supervisor")
+    assert ratings.count() == 5
+    assert sum(1 for rating in ratings if rating.mean is not None and rating.mean < 3) == 1
+    assert SupervisionMeeting.objects.filter(supervisor=supervisor).count() == 3
+    progress = certification_progress(student)
+    assert len(progress.counted) == 1 and progress.missing  # partly complete
+    home = demo.http("student@demo.iptcare.test").get("/home/").content.decode()
+    assert "returned to you for revision" in home
+    first_session = progress.counted[0].evidence
+    assert first_session.sessions_held == 8
+    start, end = month_period(returned.note.date)
+    assert hours_for(student, period_from=start, period_to=end).sessions
