@@ -23,6 +23,7 @@ def _nav_for(user) -> list[tuple[str, str]]:
     if roles.is_clinic_staff(user):
         items.append(("Clients", reverse("clients:list")))
         items.append(("Schedule", reverse("scheduling:schedule")))
+        items.append(("Supervision", reverse("supervision:overview")))
     if roles.is_clinic_admin(user):
         items += [
             ("Intake", reverse("intake:queue")),

@@ -150,3 +150,7 @@ rules.add_perm("supervision.view_certification", is_the_supervisee | supervises)
 
 
 # --- Supervisor's home ---------------------------------------------------------------------
+
+# The supervision overview: a therapist their supervisors and own records, a supervisor
+# their supervisees, an administrator the clinic's counts (no text).
+rules.add_perm("supervision.view_clinic_counts", roles.is_clinic_admin)

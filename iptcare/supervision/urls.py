@@ -30,4 +30,5 @@ urlpatterns = [
     # Certification
     path("certification/<id:supervisee_id>/", views.certification_progress, name="certification"),
     # Supervisor's home
+    path("", views.overview, name="overview"),
 ]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from iptcare.accounts.models import Role, User
 from iptcare.audit.services import actor_from_request
-from iptcare.clinic.selectors import supervisees_of
+from iptcare.clinic.selectors import supervisees_of, supervisors_of
 from iptcare.core.access import administrator_required, staff_required, therapist_required
 from iptcare.core.forms import OUT_OF_DATE
 from iptcare.core.http import AuthenticatedHttpRequest
@@ -676,3 +676,20 @@ def certification_progress(request: AuthenticatedHttpRequest, supervisee_id: int
 
 
 # --- Supervisor's home ---------------------------------------------------------------------
+
+
+@staff_required
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Supervision at a glance, one section per role the person holds: a therapist's own
+    supervisors and records, a supervisor's supervisees, the clinic's counts."""
+    user = request.user
+    context: dict[str, object] = {}
+    if user.is_therapist:
+        context["my_supervisors"] = list(supervisors_of(user))
+    if user.is_supervisor:
+        context["supervisees"] = list(supervisees_of(user))
+    if user.has_perm("supervision.view_clinic_counts"):
+        context["counts"] = selectors.clinic_supervision_counts(
+            user.home_clinic_id, today=clinic_today(user.home_clinic)
+        )
+    return render(request, "supervision/overview.html", context)

@@ -103,6 +103,7 @@ EXPECTED: dict[str, Expectation] = {
     "supervision:certification": person_page(),
     "api:supervision_certification": api_person(),
     # Supervisor's home
+    "supervision:overview": logged_in(staff_page),
 }
 
 KWARGS: dict[str, Callable[[Cast, str], object]] = {
