@@ -488,7 +488,7 @@ def fidelity_chart(
             "y": y(mark),
             "height": round(y(low) - y(mark), 1),
             "fill": charts.BAND_FILLS[3],
-            "label": f"Below the pass mark {_tenth(pass_mark)}",
+            "label": f"Below {_tenth(pass_mark)}",  # beside the plot: short
             "label_y": round((y(mark) + y(low)) / 2 + 4, 1),
         }
     ]

@@ -134,7 +134,7 @@ def test_the_fidelity_trend_drift_notice_and_the_month_are_shown(cast: Cast) -> 
     )
     body = cast.http("supervisor").get("/home/").content.decode()
     section = body.split(student.full_name, 1)[1].split("</article>", 1)[0]
-    assert "last three rated sessions 2.7 of 3.0 needed" in section
+    assert "Fidelity: 2.7 over the last three rated sessions (pass mark 3.0)" in section
     assert "The last three rated sessions average 2.7, below the clinic" in section
     held = sum(1 for note in notes if note.date.month == NOW.month)
     assert f"This month: {held} session" in section and "1 h 15 min of supervision" in section
