@@ -23,11 +23,13 @@ from iptcare.scheduling.selectors import next_appointments
 from iptcare.supervision.selectors import (
     FidelityTrend,
     MonthAtAGlance,
+    ReturnedNote,
     WaitingNote,
     fidelity_trend,
     month_at_a_glance,
     notes_waiting_by_author,
     overdue_drafts_by_author,
+    returned_notes_by_author,
     supervision_settings,
 )
 
@@ -166,6 +168,7 @@ class SuperviseeOverview:
     rows: list[CaseloadRow]
     waiting: list[WaitingNote]
     overdue_drafts: list[SessionNote]
+    returned: list[ReturnedNote]
     fidelity: FidelityTrend | None
     month: MonthAtAGlance
 
@@ -211,6 +214,7 @@ def supervisor_home(user: User, *, now: datetime, today: date) -> list[Supervise
     settings = supervision_settings(user.home_clinic_id)
     waiting = notes_waiting_by_author(user, now=now, limit_days=settings.cosign_limit_days)
     drafts = overdue_drafts_by_author(ids, now=now)
+    returned = returned_notes_by_author(ids)
     trends = fidelity_trend(ids)
     months = month_at_a_glance(user, ids, today=today)
     return [
@@ -219,6 +223,7 @@ def supervisor_home(user: User, *, now: datetime, today: date) -> list[Supervise
             rows=by_person[person.pk],
             waiting=waiting.get(person.pk, []),
             overdue_drafts=drafts.get(person.pk, []),
+            returned=returned.get(person.pk, []),
             fidelity=trends.get(person.pk),
             month=months[person.pk],
         )

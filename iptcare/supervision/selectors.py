@@ -188,20 +188,18 @@ class ReturnedNote:
     returned_at: datetime | None
 
 
-def returned_notes_of(user: User) -> list[ReturnedNote]:
-    """The notes returned to this author for revision, oldest return first, with who
-    returned each and when. Two queries, however many."""
+def returned_notes_by_author(author_ids: Iterable[int]) -> dict[int, list[ReturnedNote]]:
+    """Each author's notes returned for revision, oldest return first, with who returned
+    each and when. Two queries, however many authors and notes."""
     notes = list(
         SessionNote.objects.filter(
-            clinic_id=user.home_clinic_id,
-            author=user,
-            status=SessionNote.Status.RETURNED,
+            author_id__in=list(author_ids), status=SessionNote.Status.RETURNED
         )
         .select_related("course__client")
         .order_by("updated_at", "pk")
     )
     if not notes:
-        return []
+        return {}
     latest: dict[int, NoteReview] = {}
     returns = (
         NoteReview.objects.filter(
@@ -212,18 +210,25 @@ def returned_notes_of(user: User) -> list[ReturnedNote]:
     )
     for one in returns:
         latest[one.note_id] = one  # the last one wins
-    rows = []
+    by_author: dict[int, list[ReturnedNote]] = defaultdict(list)
     for note in notes:
         review = latest.get(note.pk)
-        rows.append(
+        by_author[note.author_id].append(
             ReturnedNote(
                 note=note,
                 returned_by=review.reviewer.full_name if review else "",
                 returned_at=review.at if review else None,
             )
         )
-    rows.sort(key=lambda row: (row.returned_at or row.note.updated_at, row.note.pk))
-    return rows
+    for rows in by_author.values():
+        rows.sort(key=lambda row: (row.returned_at or row.note.updated_at, row.note.pk))
+    return by_author
+
+
+def returned_notes_of(user: User) -> list[ReturnedNote]:
+    """The notes returned to this author for revision (the student's home shows them
+    first)."""
+    return returned_notes_by_author([user.pk]).get(user.pk, [])
 
 
 # --- Fidelity ------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from conftest import Cast
 from iptcare.accounts.models import User
 from iptcare.supervision.models import SupervisionSettings
-from iptcare.supervision.services import meeting_log
+from iptcare.supervision.services import meeting_log, note_return
 from tests import factories
 
 # A Wednesday afternoon in Toronto, the cast clinic's zone (in UTC, so that "30 days
@@ -138,3 +138,18 @@ def test_the_fidelity_trend_drift_notice_and_the_month_are_shown(cast: Cast) -> 
     assert "The last three rated sessions average 2.7, below the clinic" in section
     held = sum(1 for note in notes if note.date.month == NOW.month)
     assert f"This month: {held} session" in section and "1 h 15 min of supervision" in section
+
+
+def test_a_returned_note_shows_as_waiting_for_the_student(cast: Cast) -> None:
+    course = factories.open_course(cast.clients["student_client"], weeks_ago=2)
+    note = factories.signed_note(course)
+    note_return(
+        actor=factories.actor(cast.users["supervisor"], "supervisor"),
+        note=note,
+        version=note.version,
+        comment="Name the pattern you explored.",
+    )
+    body = cast.http("supervisor").get("/home/").content.decode()
+    section = body.split(cast.users["student"].full_name, 1)[1].split("</article>", 1)[0]
+    assert "1 returned for revision" in section and "Nothing to co-sign" in section
+    assert f"/courses/{course.pk}/notes/{note.pk}/" in section
