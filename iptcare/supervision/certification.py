@@ -103,6 +103,7 @@ class CaseEvidence:
     completed: bool
     phases: tuple[str, ...]  # the phases this course's protocol has
     sessions_held: int
+    ended_early: bool = False
     supervised_phases: frozenset[str] = frozenset()
     inventory: bool = False
     formulation_agreed: bool = False
@@ -176,7 +177,10 @@ def measure_gaps(evidence: CaseEvidence) -> list[str]:
 
 def _check(requirement: str, evidence: CaseEvidence) -> Check:
     if requirement == "completed":
-        return Check(requirement, evidence.completed, "the course is not completed yet")
+        why = (
+            "the course ended early" if evidence.ended_early else "the course is not completed yet"
+        )
+        return Check(requirement, evidence.completed, why)
     if requirement == "supervised_phases":
         lacking = [PHASE_WORDS[p] for p in evidence.phases if p not in evidence.supervised_phases]
         return Check(requirement, not lacking, f"no supervised {', '.join(lacking)} session")

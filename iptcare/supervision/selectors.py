@@ -990,6 +990,7 @@ def certification_cases(supervisee: User) -> list[certification.CaseEvidence]:
                 course_id=course.pk,
                 label=f"{course.client.chart_number} · {spec.name} from {started}",
                 completed=course.status == Course.Status.COMPLETED,
+                ended_early=course.status == Course.Status.ENDED_EARLY,
                 phases=tuple(phase.value for phase in bounds),
                 sessions_held=held[course.pk],
                 supervised_phases=frozenset(

@@ -577,6 +577,8 @@ def hours_of(request: AuthenticatedHttpRequest, supervisee_id: int) -> HttpRespo
             "detail": detail,
             "can_adjust": request.user.has_perm("supervision.adjust_hours", supervisee),
             "can_sign_off": request.user.has_perm("supervision.sign_off_hours", supervisee),
+            # A period is signed off once it is over (the service refuses before).
+            "period_over": hours.period_to <= clinic_today(supervisee.home_clinic),
             "sign_off_sentence": services.sign_off_sentence(hours),
             "period_query": _period_query(hours),
             "previous_month": selectors.month_key(previous),

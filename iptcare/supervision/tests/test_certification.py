@@ -260,3 +260,16 @@ def test_a_portfolio_case_with_every_record_counts(cast: Cast) -> None:
         c for c in certification_progress(student).cases if c.evidence.course_id == course.pk
     )
     assert case.counts, [check.missing for check in case.missing]
+
+
+def test_a_course_ended_early_is_said_so(cast: Cast) -> None:
+    client = factories.client(cast.clinic, therapists=[cast.users["student"]])
+    course = factories.open_course(client, protocol="brief", planned=8, weeks_ago=3)
+    factories.signed_notes(course, 2)
+    factories.end_course(course, "ended_early", reason="Moved away; referred on.")
+    case = next(
+        c
+        for c in certification_progress(cast.users["student"]).cases
+        if c.evidence.course_id == course.pk
+    )
+    assert case.missing[0].missing == "the course ended early"
