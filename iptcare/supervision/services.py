@@ -23,7 +23,12 @@ from iptcare.core import dates
 from iptcare.courses import services as course_services
 from iptcare.courses.models import NoteVersion, SessionNote
 from iptcare.courses.selectors import clinic_today
-from iptcare.courses.services import NOTE_PARTS, CourseError, signature_identity_check
+from iptcare.courses.services import (
+    NOTE_PARTS,
+    STALE,
+    CourseError,
+    signature_identity_check,
+)
 from iptcare.supervision import certification
 from iptcare.supervision.models import (
     AgreedAction,
@@ -46,6 +51,16 @@ from iptcare.supervision.selectors import (
     hours_record_reads,
     note_phase,
 )
+
+
+class SupervisionError(ValueError):
+    """A supervision change the clinic's rules refuse; `field` names the form field it is
+    about. Each part of the app refuses with its own kind (below)."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
 
 # --- Review of notes -----------------------------------------------------------------------
 
@@ -176,18 +191,8 @@ def _note_cosign(*, actor: Actor, note: SessionNote, version: int, comment: str)
 # --- Fidelity ------------------------------------------------------------------------------
 
 
-class FidelityError(ValueError):
-    """A rating or scale change refused; `field` names the form field it is about."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-FIDELITY_STALE = (
-    "This was changed elsewhere (another tab or person) since you opened it. "
-    "Nothing was saved: reload to see the current version."
-)
+class FidelityError(SupervisionError):
+    """A rating or scale change refused."""
 
 
 class FidelityErrors(FidelityError):
@@ -298,7 +303,7 @@ def supervision_settings_update(
         clinic_id=clinic_id
     )
     if not created and found.version != version:
-        raise FidelityError(FIDELITY_STALE)
+        raise FidelityError(STALE)
     found.fidelity_scale_code = "" if scale.code == SHIPPED_CODE else scale.code
     found.pass_mark = pass_mark
     found.cosign_limit_days = cosign_limit_days
@@ -375,7 +380,7 @@ def fidelity_rate(
         .first()
     )
     if rating is not None and rating.version != version:
-        raise FidelityError(FIDELITY_STALE)
+        raise FidelityError(STALE)
     scale = rating.scale if rating is not None else fidelity_scale_of(locked.clinic_id)
     phase = rating.phase if rating is not None else note_phase(locked).value
     items = list(FidelityItem.objects.filter(scale=scale).order_by("order"))
@@ -480,22 +485,12 @@ MOST_CLIENTS_DISCUSSED = 50
 _CHART_SEPARATORS = re.compile(r"[\s,;]+")
 
 
-class LogError(ValueError):
-    """A meeting the log refuses; `field` names the form field it is about."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+class LogError(SupervisionError):
+    """A meeting the log refuses."""
 
 
 class LogConflict(LogError):
     """The meeting was changed elsewhere since the form was opened."""
-
-
-LOG_STALE = (
-    "This meeting was changed elsewhere (another tab or person) since you opened it. "
-    "Nothing was saved: reload to see the current version."
-)
 
 
 @dataclass(frozen=True)
@@ -688,7 +683,7 @@ def meeting_update(
         raise LogError("Only the supervisor who logged this meeting changes it.")
     locked = SupervisionMeeting.objects.select_for_update().get(pk=meeting.pk)
     if locked.version != version:
-        raise LogConflict(LOG_STALE)
+        raise LogConflict(STALE)
     _check_meeting(
         supervisor=supervisor,
         date=date,
@@ -737,12 +732,8 @@ def action_mark_done(*, actor: Actor, action: AgreedAction) -> AgreedAction:
 # --- Practicum hours -----------------------------------------------------------------------
 
 
-class HoursError(ValueError):
-    """A change to the hours that is refused; `field` names the form field."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+class HoursError(SupervisionError):
+    """A change to the hours that is refused."""
 
 
 @transaction.atomic
