@@ -33,6 +33,7 @@ class AccessEntry(models.Model):
         UPDATE = "update", "Changed"
         SIGN = "sign", "Signed"
         COSIGN = "cosign", "Co-signed"
+        RETURN = "return", "Returned for revision"
         AMEND = "amend", "Amended"
         ARCHIVE = "archive", "Archived"
         RESTORE = "restore", "Restored"

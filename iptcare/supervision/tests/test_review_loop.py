@@ -100,6 +100,9 @@ def test_the_loop_sign_return_revise_resign_cosign_keeps_every_version(cast: Cas
         ("sign", cast.users["student"].pk),
         ("cosign", cast.users["supervisor"].pk),
     ]
+    # The access log names the return in words, as it does a co-signature.
+    labels = {e.action: e.get_action_display() for e in audit}
+    assert labels["return"] == "Returned for revision" and labels["cosign"] == "Co-signed"
 
 
 def test_a_return_without_a_general_comment_is_refused(cast: Cast) -> None:
