@@ -200,6 +200,9 @@ def test_the_api_gives_the_same_progress(cast: Cast) -> None:
     assert data["missing"] == ["2 more cases that count"]
     assert cast.http("therapist2").get(url).status_code == 404
     assert cast.http("client").get(url).status_code == 404
+    schema = cast.http(None).get("/api/v1/openapi.json").json()
+    assert "/api/v1/supervision/certification/{supervisee_id}" in schema["paths"]
+    assert "CertificationOut" in schema["components"]["schemas"]
 
 
 def test_a_meeting_that_discussed_the_client_supervises_the_session_before_it(
