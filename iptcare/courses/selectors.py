@@ -195,10 +195,14 @@ def note_position(course: Course, note: SessionNote) -> CoursePosition:
     return position_for(course.protocol_spec, max(note.number - 1, 0), course.planned_sessions)
 
 
+# Notes not signed yet: drafts, and notes returned to their author for revision.
+UNSIGNED = (SessionNote.Status.DRAFT, SessionNote.Status.RETURNED)
+
+
 def unsigned_note_counts(course_ids: Iterable[int]) -> dict[int, int]:
-    """Draft notes per course (courses without drafts are absent)."""
+    """Unsigned notes per course (courses without any are absent)."""
     rows = (
-        SessionNote.objects.filter(course_id__in=list(course_ids), status=SessionNote.Status.DRAFT)
+        SessionNote.objects.filter(course_id__in=list(course_ids), status__in=UNSIGNED)
         .values("course_id")
         .annotate(n=Count("pk"))
     )
@@ -241,7 +245,7 @@ def caseload_courses(client_ids: Iterable[int]) -> dict[int, CaseloadCourse]:
         Course.objects.filter(client_id__in=list(client_ids))
         .annotate(
             held=Count("notes", filter=Q(notes__attendance=SessionNote.Attendance.ATTENDED)),
-            drafts=Count("notes", filter=Q(notes__status=SessionNote.Status.DRAFT)),
+            drafts=Count("notes", filter=Q(notes__status__in=UNSIGNED)),
         )
         .only("client_id", "therapist_id", "protocol", "planned_sessions", "status")
         .order_by("client_id", "-start_date", "-pk")

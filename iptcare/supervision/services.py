@@ -18,7 +18,7 @@ from django.utils import timezone
 from iptcare.accounts.models import User
 from iptcare.audit.services import Actor, access_record
 from iptcare.clients.models import Client
-from iptcare.clinic.selectors import supervisees_of
+from iptcare.clinic.selectors import supervisees_of, supervisors_of
 from iptcare.core import dates
 from iptcare.courses import services as course_services
 from iptcare.courses.models import NoteVersion, SessionNote
@@ -873,10 +873,10 @@ def _one_line(text: str) -> str:
 
 
 def supervisors_named(hours: Hours) -> str:
-    """The supervisors of the period: who met the supervisee and who signed off. (Who
-    supervises whom now is the clinic app's supervision links; a school wants who
-    supervised this period.)"""
-    names = {m.supervisor.full_name for m in hours.meetings}
+    """The supervisors of the period: those linked to the supervisee on its last day, who
+    met them and who signed off (a school wants who supervised this period, not today)."""
+    names = {s.full_name for s in supervisors_of(hours.supervisee, on=hours.period_to)}
+    names |= {m.supervisor.full_name for m in hours.meetings}
     if hours.sign_off is not None:
         names.add(hours.sign_off.signed_by.full_name)
     return ", ".join(sorted(names))

@@ -264,3 +264,10 @@ def test_the_api_gives_the_hours_totals(cast: Cast, course: Course) -> None:
     assert cast.http("therapist2").get(query).status_code == 404
     assert cast.http("client").get(query).status_code == 403
     assert cast.http("student").get("/api/v1/supervision/hours?month=26-3").status_code == 422
+
+
+def test_the_export_names_the_supervisor_of_the_period_without_a_meeting(
+    cast: Cast, course: Course
+) -> None:
+    _sessions(course, [2])
+    assert services.supervisors_named(_hours(cast)) == "Dr. Sue Supervisor"

@@ -14,6 +14,7 @@ from conftest import Cast
 from iptcare.audit.models import AccessEntry
 from iptcare.audit.services import Actor
 from iptcare.courses.models import Course, NoteVersion, SessionNote
+from iptcare.courses.selectors import caseload_courses, unsigned_note_counts
 from iptcare.courses.services import CourseConflict, CourseError, note_sign, note_update
 from iptcare.supervision.models import NoteReview
 from iptcare.supervision.services import note_cosign, note_return
@@ -221,3 +222,17 @@ def test_the_password_is_asked_again_when_the_clinic_wants_it(cast: Cast) -> Non
         actor=_as(cast, "supervisor"), note=note, version=note.version, secret=factories.PASSWORD
     )
     assert review.decision == "cosigned"
+
+
+def test_a_returned_note_counts_as_unsigned_on_the_caseload(cast: Cast) -> None:
+    course = factories.open_course(cast.clients["student_client"], weeks_ago=2)
+    note = factories.signed_note(course)
+    assert unsigned_note_counts([course.pk]) == {}
+    note_return(
+        actor=factories.actor(cast.users["supervisor"], "supervisor"),
+        note=note,
+        version=note.version,
+        comment="Name the pattern you explored.",
+    )
+    assert unsigned_note_counts([course.pk]) == {course.pk: 1}
+    assert caseload_courses([course.client_id])[course.client_id].unsigned_notes == 1
