@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "iptcare.scheduling",
     "iptcare.intake",
     "iptcare.supervision",
+    "iptcare.reports",
 ]
 
 MIDDLEWARE = [

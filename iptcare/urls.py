@@ -20,6 +20,7 @@ urlpatterns = [
     path("measures/", include("iptcare.measures.urls")),
     path("scheduling/", include("iptcare.scheduling.urls")),
     path("supervision/", include("iptcare.supervision.urls")),
+    path("reports/", include("iptcare.reports.urls")),
     path("api/v1/", api.urls),
     # Public pages (home, about IPT, therapists, fees, intake, booking) come last.
     path("", include("iptcare.intake.urls")),

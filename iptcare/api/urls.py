@@ -30,6 +30,7 @@ ROUTERS = [
     ("formulation", "/formulation"),
     ("measures", "/measures"),
     ("supervision", "/supervision"),
+    ("reports", "/"),
 ]
 
 # What every operation may answer besides its success, in the schema's words.
