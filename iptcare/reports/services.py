@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from iptcare.audit.services import Actor, access_record
+from iptcare.clients.models import Client
+from iptcare.reports import fhir, selectors
+from iptcare.reports.models import FhirExport
+
 
 # --- Treatment reports ---------------------------------------------------------------------
 
@@ -10,6 +19,103 @@ from __future__ import annotations
 
 
 # --- FHIR export ---------------------------------------------------------------------------
+
+# Clients per step of the clinic-wide job: the progress shown moves after each step, and
+# the queries per step stay the nine of `fhir_records_for`.
+FHIR_EXPORT_STEP = 50
+
+
+@transaction.atomic
+def fhir_client_export(*, actor: Actor, client: Client) -> str:
+    """One client's FHIR Bundle (JSON), audited as an export of their record. The caller
+    has found the client through a choke point (`client_get_for`, `own_record_for`)."""
+    records = selectors.fhir_records_for(clinic=client.clinic, client_ids=[client.pk])
+    content = fhir.bundle_json(fhir.build_bundle(records, key=client.pk))
+    access_record(
+        actor=actor, action="export", client=client, target=client, detail="FHIR export"
+    )
+    return content
+
+
+@transaction.atomic
+def fhir_clinic_export_start(*, actor: Actor, clinic_id: int) -> FhirExport:
+    """Queue the export of every client of the clinic; the job runs after the commit."""
+    from django_q.tasks import async_task
+
+    if actor.user is None:
+        raise PermissionDenied
+    job = FhirExport.objects.create(
+        clinic_id=clinic_id,
+        requested_by=actor.user,
+        total=Client.objects.filter(clinic_id=clinic_id).count(),
+    )
+    access_record(
+        actor=actor, action="create", client=None, target=job, detail="clinic FHIR export"
+    )
+    transaction.on_commit(
+        lambda: async_task(
+            "iptcare.reports.services.fhir_clinic_export_run",
+            job.pk,
+            task_name=f"fhir_clinic_export_{job.pk}",
+        )
+    )
+    return job
+
+
+def fhir_clinic_export_run(job_id: int) -> None:
+    """The background job: every client's records, a step at a time, into one Bundle.
+
+    Idempotent: a job already finished is left alone, one cut short starts again."""
+    job = FhirExport.objects.select_related("clinic", "requested_by").filter(pk=job_id).first()
+    if job is None or job.is_finished:
+        return
+    actor = Actor(user=job.requested_by, role="administrator", request_id=f"fhir-export-{job.pk}")
+    ids = list(
+        Client.objects.filter(clinic_id=job.clinic_id).order_by("pk").values_list("pk", flat=True)
+    )
+    FhirExport.objects.filter(pk=job.pk).update(
+        status=FhirExport.Status.RUNNING, done=0, total=len(ids)
+    )
+    try:
+        out = fhir.Bundler(job.clinic_id)
+        for start in range(0, len(ids), FHIR_EXPORT_STEP):
+            step = ids[start : start + FHIR_EXPORT_STEP]
+            with transaction.atomic():
+                records = selectors.fhir_records_for(clinic=job.clinic, client_ids=step)
+                fhir.add_records(out, records)
+                # Each client's record read for the export, in the log of who read it.
+                for one in records.clients:
+                    access_record(
+                        actor=actor,
+                        action="export",
+                        client=one.client,
+                        target=one.client,
+                        detail=f"clinic FHIR export {job.pk}",
+                    )
+                FhirExport.objects.filter(pk=job.pk).update(done=start + len(step))
+        content = fhir.bundle_json(out.bundle("clinic"))
+    except Exception as exc:
+        FhirExport.objects.filter(pk=job.pk).update(
+            status=FhirExport.Status.FAILED,
+            finished_at=timezone.now(),
+            error=f"{type(exc).__name__}"[:300],
+        )
+        raise
+    FhirExport.objects.filter(pk=job.pk).update(
+        status=FhirExport.Status.DONE,
+        done=len(ids),
+        content=content,
+        size=len(content.encode()),
+        finished_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def fhir_clinic_export_download(*, actor: Actor, job: FhirExport) -> str:
+    access_record(
+        actor=actor, action="export", client=None, target=job, detail="clinic FHIR export"
+    )
+    return job.content
 
 
 # --- Clinic outcomes -----------------------------------------------------------------------
