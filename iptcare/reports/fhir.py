@@ -291,11 +291,7 @@ def _client(out: Bundler, one: ClientRecords) -> None:
                 {
                     "lifecycleStatus": "active" if area.archived_at is None else "cancelled",
                     "category": [
-                        {
-                            "coding": [
-                                _coding(FOCUS_AREA_SYSTEM, area.area, area.get_area_display())
-                            ]
-                        }
+                        {"coding": [_coding(FOCUS_AREA_SYSTEM, area.area, area.get_area_display())]}
                     ],
                     "description": {"text": line},
                     "subject": patient,

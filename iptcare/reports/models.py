@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.db import models  # noqa: F401
 from django.utils import timezone
 
-
 # --- Treatment reports ---------------------------------------------------------------------
 
 
@@ -29,9 +28,7 @@ class FhirExport(models.Model):
         FAILED = "failed", "Failed"
 
     clinic = models.ForeignKey("clinic.Clinic", on_delete=models.PROTECT, related_name="+")
-    requested_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, related_name="+"
-    )
+    requested_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     done = models.PositiveIntegerField(default=0)
@@ -53,8 +50,10 @@ class FhirExport(models.Model):
 
     @property
     def percent(self) -> int:
-        return 100 if self.status == self.Status.DONE else (
-            self.done * 100 // self.total if self.total else 0
+        return (
+            100
+            if self.status == self.Status.DONE
+            else (self.done * 100 // self.total if self.total else 0)
         )
 
     @property

@@ -10,6 +10,7 @@ from iptcare.reports import fhir
 if TYPE_CHECKING:
     from iptcare.accounts.models import User
     from iptcare.clinic.models import Clinic
+    from iptcare.reports.models import FhirExport
 
 
 # --- Treatment reports ---------------------------------------------------------------------
@@ -19,6 +20,28 @@ if TYPE_CHECKING:
 
 
 # --- FHIR export ---------------------------------------------------------------------------
+
+
+def fhir_exports_of_clinic(clinic_id: int, limit: int = 20) -> list[FhirExport]:
+    """The clinic's latest exports, without their content (it may be large)."""
+    from iptcare.reports.models import FhirExport
+
+    return list(
+        FhirExport.objects.filter(clinic_id=clinic_id)
+        .select_related("requested_by")
+        .defer("content")[:limit]
+    )
+
+
+def fhir_export_of_clinic(clinic_id: int, pk: int) -> FhirExport | None:
+    from iptcare.reports.models import FhirExport
+
+    return (
+        FhirExport.objects.filter(clinic_id=clinic_id, pk=pk)
+        .select_related("clinic", "requested_by")
+        .defer("content")
+        .first()
+    )
 
 
 def fhir_records_for(*, clinic: Clinic, client_ids: Sequence[int]) -> fhir.ExportRecords:
