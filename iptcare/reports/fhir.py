@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from fhir.resources.R4B.bundle import Bundle
+from fhir.resources.R4B.bundle import Bundle, BundleEntry
 from fhir.resources.R4B.careplan import CarePlan
 from fhir.resources.R4B.encounter import Encounter
 from fhir.resources.R4B.episodeofcare import EpisodeOfCare
@@ -131,7 +131,7 @@ class Bundler:
         return Bundle(
             id=self.id("bundle", key),
             type="collection",
-            entry=[{"fullUrl": url, "resource": res} for url, res in self.entries.items()],
+            entry=[BundleEntry(fullUrl=url, resource=res) for url, res in self.entries.items()],
         )
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from datetime import timedelta
 from typing import Any
 
@@ -10,6 +12,7 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from fhir.resources.R4B.bundle import Bundle
 
 from conftest import Cast
@@ -316,7 +319,11 @@ def test_an_administrator_who_broke_the_glass_gets_it(cast: Cast) -> None:
 
     client = cast.clients["client"]
     admin = cast.users["admin"]
-    break_glass(actor=factories.actor(admin, "administrator"), client=client, reason="A records request from the client.")
+    break_glass(
+        actor=factories.actor(admin, "administrator"),
+        client=client,
+        reason="A records request from the client.",
+    )
     response = cast.http("admin").get(_everything(client))
     assert response.status_code == 200
     entry = AccessEntry.objects.filter(client=client, action="export").latest("pk")
@@ -338,18 +345,13 @@ def test_the_api_needs_a_login(cast: Cast) -> None:
 
 @time_machine.travel(NOW, tick=False)
 def test_the_clients_download_holds_their_own_fhir_bundle(cast: Cast) -> None:
-    import io
-    import zipfile
-
-    from django.urls import reverse
-
     worked_course(cast, sessions=1)
     client = cast.clients["client"]
     response = cast.http("client").post(reverse("portal:my_data"))
     assert response.status_code == 200
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     bundle = Bundle.model_validate_json(archive.read("my-record.fhir.json"))
-    patients = [
-        e.resource for e in bundle.entry or [] if e.resource.get_resource_type() == "Patient"
-    ]
-    assert [p.identifier[0].value for p in patients] == [client.chart_number]
+    data = json.loads(bundle.model_dump_json())
+    (patient,) = resources(data, "Patient")
+    assert patient["identifier"][0]["value"] == client.chart_number
+    assert patient["id"] == fhir.resource_id(client.clinic_id, "patient", client.pk)
