@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -26,6 +27,11 @@ from iptcare.reports.models import FhirExport
 # Clients per step of the clinic-wide job: the progress shown moves after each step, and
 # the queries per step stay the nine of `fhir_records_for`.
 FHIR_EXPORT_STEP = 50
+FHIR_EXPORT_STALE = timedelta(hours=1)
+
+
+class FhirExportBusy(Exception):
+    """The clinic's previous export has not finished (one at a time: each reads it all)."""
 
 
 def fhir_client_bundle(*, client: Client) -> str:
@@ -51,6 +57,14 @@ def fhir_clinic_export_start(*, actor: Actor, clinic_id: int) -> FhirExport:
 
     if actor.user is None:
         raise PermissionDenied
+    running = FhirExport.objects.filter(
+        clinic_id=clinic_id,
+        status__in=[FhirExport.Status.QUEUED, FhirExport.Status.RUNNING],
+        # A job whose worker died long ago no longer holds the clinic back.
+        requested_at__gte=timezone.now() - FHIR_EXPORT_STALE,
+    ).exists()
+    if running:
+        raise FhirExportBusy("An export is already running: wait for it to finish.")
     job = FhirExport.objects.create(
         clinic_id=clinic_id,
         requested_by=actor.user,

@@ -41,11 +41,15 @@ def fhir_exports(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_perm("reports.export_clinic_fhir"):
         raise PermissionDenied
     if request.method == "POST":
-        services.fhir_clinic_export_start(
-            actor=actor_from_request(request, "administrator"),
-            clinic_id=request.user.home_clinic_id,
-        )
-        messages.success(request, "The export has started. It appears below when it is ready.")
+        try:
+            services.fhir_clinic_export_start(
+                actor=actor_from_request(request, "administrator"),
+                clinic_id=request.user.home_clinic_id,
+            )
+        except services.FhirExportBusy as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "The export has started; it is below, with its progress.")
         return redirect("reports:fhir_exports")
     exports = selectors.fhir_exports_of_clinic(request.user.home_clinic_id)
     return render(request, "reports/fhir_exports.html", {"exports": exports})

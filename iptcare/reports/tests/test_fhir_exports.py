@@ -215,3 +215,20 @@ def test_another_clinics_job_is_404(cast: Cast) -> None:
 def test_only_administrators_start_it(cast: Cast, role: str) -> None:
     assert cast.http(role).post(reverse("reports:fhir_exports")).status_code == 403
     assert not FhirExport.objects.exists()
+
+
+def test_a_second_export_waits_for_the_first(cast: Cast) -> None:
+    FhirExport.objects.create(
+        clinic=cast.clinic, requested_by=cast.users["admin"], status="running"
+    )
+    response = cast.http("admin").post(reverse("reports:fhir_exports"), follow=True)
+    assert response.status_code == 200
+    assert b"An export is already running" in response.content
+    assert FhirExport.objects.count() == 1
+
+
+@pytest.mark.parametrize("bad", ["0", "99999999999999999999"])
+def test_made_up_job_ids_are_404(cast: Cast, bad: str) -> None:
+    for name in ("fhir_export_progress", "fhir_export_download"):
+        url = reverse(f"reports:{name}", args=[1]).replace("/1/", f"/{bad}/")
+        assert cast.http("admin").get(url).status_code == 404
