@@ -17,6 +17,7 @@ from iptcare.audit.services import Actor, access_record
 from iptcare.courses.selectors import clinic_today
 from iptcare.portal import selectors
 from iptcare.portal.models import MoodEntry, PersonSuggestion
+from iptcare.reports.services import fhir_client_bundle
 
 if TYPE_CHECKING:
     from iptcare.clients.models import Client
@@ -144,7 +145,8 @@ def mood_record(*, actor: Actor, client: Client, rating: int | None, note: str =
 
 @transaction.atomic
 def my_data_export(*, actor: Actor, client: Client) -> bytes:
-    """A zip of the client's data: summary.pdf for reading, my-data.json for machines."""
+    """A zip of the client's data: summary.pdf for reading, my-data.json for machines,
+    and my-record.fhir.json, their record as a FHIR R4 Bundle for another clinic's system."""
     from weasyprint import HTML
 
     mine = selectors.my_data_for(client)
@@ -163,6 +165,7 @@ def my_data_export(*, actor: Actor, client: Client) -> bytes:
         archive.writestr(
             "my-data.json", json.dumps(mine.data, indent=2, ensure_ascii=False, default=str)
         )
+        archive.writestr("my-record.fhir.json", fhir_client_bundle(client=client))
     access_record(
         actor=actor, action="export", client=client, target=client, detail="download my data"
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import rules  # noqa: F401
 
+from iptcare.accounts.rules import is_clinic_admin as _is_clinic_admin
+from iptcare.clients.rules import may_read_clinical as _may_read_clinical
 
 # --- Treatment reports ---------------------------------------------------------------------
 
@@ -12,6 +14,12 @@ import rules  # noqa: F401
 
 
 # --- FHIR export ---------------------------------------------------------------------------
+
+# One client's Bundle: whoever may read their clinical record (the care team, or an
+# administrator who broke the glass); the rule lives with the client's record.
+rules.add_perm("reports.export_client_fhir", rules.predicates.is_authenticated & _may_read_clinical)
+# The whole clinic's Bundle: the administrator (it is the clinic's move to another system).
+rules.add_perm("reports.export_clinic_fhir", _is_clinic_admin)
 
 
 # --- Clinic outcomes -----------------------------------------------------------------------

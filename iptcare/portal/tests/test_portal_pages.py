@@ -359,7 +359,7 @@ def _download(cast: Cast, role: str = "client") -> tuple[dict, bytes, str]:
     assert response.status_code == 200
     assert response["Content-Type"] == "application/zip"
     archive = zipfile.ZipFile(io.BytesIO(response.content))
-    assert sorted(archive.namelist()) == ["my-data.json", "summary.pdf"]
+    assert sorted(archive.namelist()) == ["my-data.json", "my-record.fhir.json", "summary.pdf"]
     raw = archive.read("my-data.json").decode()
     return json.loads(raw), archive.read("summary.pdf"), raw
 
