@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django import forms
 
 from iptcare.reports.models import SharingConsent, TreatmentReport
@@ -21,13 +24,13 @@ class ReportForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31)
 
-    def __init__(self, *args: object, report: TreatmentReport, **kwargs: object) -> None:
+    def __init__(self, data: Mapping[str, Any] | None = None, *, report: TreatmentReport) -> None:
         initial: dict[str, object] = {"version": report.version}
         for key, _title in REPORT_SECTIONS:
             section = report.sections.get(key) or {}
             initial[f"include_{key}"] = bool(section.get("include"))
             initial[f"text_{key}"] = section.get("text", "")
-        super().__init__(*args, initial=initial, **kwargs)  # type: ignore[arg-type]
+        super().__init__(data, initial=initial)
         for key, title in REPORT_SECTIONS:
             self.fields[f"include_{key}"] = forms.BooleanField(
                 label="Include this section", required=False
@@ -99,9 +102,14 @@ class LetterForm(forms.Form):
     )
 
     def __init__(
-        self, *args: object, consents: list[SharingConsent], valid_ids: set[int], **kwargs: object
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        consents: list[SharingConsent],
+        valid_ids: set[int],
+        initial: dict[str, Any],
     ) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(data, initial=initial)
         field = self.fields["consent"]
         assert isinstance(field, forms.TypedChoiceField)
         field.choices = [

@@ -167,15 +167,10 @@ def course_records(course: Course) -> CourseRecords:
 
 
 def report_prefill(records: CourseRecords) -> dict[str, dict[str, object]]:
-    """Each section's first text, from the records; the therapist edits it before signing."""
+    """Each section's first text, from the records; the therapist edits it before signing.
+    The facts, charts, scores and outcome classes are shown from the records beside the
+    text, so their sections start with no text of their own (room for a comment)."""
     focus = "\n".join(f"{label}: {goals}" for label, goals in records.focus)
-    if records.measures:
-        scores = "\n".join(
-            f"{m.name}: {m.first} at the start, {m.last} at the latest." for m in records.measures
-        )
-        outcome = "\n".join(m.plain for m in records.measures)
-    else:
-        scores, outcome = records.missing, ""
     relapse = "\n".join(
         line
         for line in (
@@ -186,11 +181,11 @@ def report_prefill(records: CourseRecords) -> dict[str, dict[str, object]]:
         if line
     )
     texts = {
-        "course": records.facts,
+        "course": "",
         "focus": focus or "No focus area was chosen.",
         "formulation": records.formulation_text,
-        "scores": scores,
-        "outcomes": outcome,
+        "scores": "",
+        "outcomes": "",
         "relapse": relapse,
         "recommendations": records.recommendation,
     }

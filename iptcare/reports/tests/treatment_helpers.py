@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+
 from pypdf import PdfReader
 
 from iptcare.clients.models import Client
@@ -62,5 +63,5 @@ def signed(report: TreatmentReport, **changes: object) -> TreatmentReport:
         actor=factories.therapist_actor(report.author),
         report=report,
         version=report.version,
-        sections=sections,  # type: ignore[arg-type]
+        sections=sections,
     )
