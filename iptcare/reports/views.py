@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_POST
 
 from iptcare.audit.services import actor_from_request
+from iptcare.clients.rules import acting_role
 from iptcare.clients.selectors import client_get_for
 from iptcare.core.http import AuthenticatedHttpRequest
 from iptcare.courses.selectors import clinic_today, course_get_for
@@ -180,7 +181,9 @@ def consents(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.consent_record(
-                actor=actor.as_role("therapist"), client=client, **form.cleaned_data
+                actor=actor.as_role(acting_role(request.user, client)),
+                client=client,
+                **form.cleaned_data,
             )
         except ReportError as exc:
             _refused(form, exc)
@@ -207,7 +210,7 @@ def consent_withdraw(request: AuthenticatedHttpRequest, consent_id: int) -> Http
     else:
         try:
             services.consent_withdraw(
-                actor=actor.as_role("therapist"),
+                actor=actor.as_role(acting_role(request.user, consent.client)),
                 consent=consent,
                 version=form.cleaned_data["version"],
             )

@@ -44,6 +44,7 @@ def test_the_course_page_links_the_treating_therapist_to_its_reports(cast: Cast)
     page = cast.http("therapist").get(response["Location"]).content.decode()
     assert "Sleeping badly for a week" in page  # pre-filled from the termination record
     assert "PHQ-9 fell 18 → 7" in page  # the preview, from the same template as the PDF
+    assert "Cleo Client" in page and "C00001" in page  # the client header
 
 
 def test_a_supervisor_reads_but_does_not_start_reports(cast: Cast) -> None:
