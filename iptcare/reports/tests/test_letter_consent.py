@@ -112,6 +112,7 @@ def test_a_withdrawn_consent_produces_no_letter(cast: Cast) -> None:
 
     assert "no valid consent" in response.content.decode()  # type: ignore[attr-defined]
     assert PhysicianLetter.objects.count() == 0
+    assert not AccessEntry.objects.filter(object_type="reports.physicianletter").exists()
     entries = AccessEntry.objects.filter(object_type="reports.sharingconsent")
     assert set(entries.values_list("action", flat=True)) >= {"create", "update"}
 

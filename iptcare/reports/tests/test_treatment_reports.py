@@ -132,6 +132,12 @@ def test_a_practicum_students_report_waits_for_the_supervisors_cosignature(cast:
             version=report.version,
         )
 
+    course_page = cast.http("supervisor").get(reverse("courses:detail", args=[report.course_id]))
+    assert (
+        reverse("reports:course_reports", args=[report.course_id]) in course_page.content.decode()
+    )
+    page = cast.http("supervisor").get(reverse("reports:treatment_report", args=[report.pk]))
+    assert "Co-sign the report" in page.content.decode()
     response = cast.http("supervisor").post(
         reverse("reports:treatment_cosign", args=[report.pk]), {"version": report.version}
     )
