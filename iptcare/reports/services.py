@@ -23,6 +23,8 @@ from iptcare.courses.selectors import clinic_today
 from iptcare.reports import selectors
 from iptcare.reports.models import PhysicianLetter, SharingConsent, SignedDocument, TreatmentReport
 
+# --- Treatment reports ---------------------------------------------------------------------
+
 STALE = (
     "This was changed elsewhere (another tab or person) since you opened it. "
     "Nothing was saved: reload to see the current version."
@@ -71,9 +73,6 @@ def _store(document: SignedDocument, *, template: str, context: dict[str, object
 def stored_body(document: SignedDocument) -> SafeString:
     """The body kept at signing, to show on the page as it was signed."""
     return mark_safe(document.signed_html)  # noqa: S308  # rendered and escaped by us at signing
-
-
-# --- Treatment reports ---------------------------------------------------------------------
 
 
 def _is_practicum(user: User) -> bool:

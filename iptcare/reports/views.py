@@ -21,6 +21,8 @@ from iptcare.reports import forms, selectors, services
 from iptcare.reports.models import SignedDocument, TreatmentReport
 from iptcare.reports.services import ReportError
 
+# --- Treatment reports ---------------------------------------------------------------------
+
 
 def _refused(form: django_forms.Form, exc: ReportError) -> None:
     form.add_error(exc.field if exc.field in form.fields else None, str(exc))
@@ -33,9 +35,6 @@ def _pdf_response(document: SignedDocument, filename: str) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     response["X-Content-SHA256"] = document.sha256
     return response
-
-
-# --- Treatment reports ---------------------------------------------------------------------
 
 
 @login_required
