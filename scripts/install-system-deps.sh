@@ -3,7 +3,8 @@
 # reports), and with --browser Debian's chromium for the browser tests (never a downloaded
 # browser). Installs what is missing when we may (root); otherwise says what is missing.
 set -euo pipefail
-want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+# poppler-utils: pdftoppm, to look at the PDF reports as pictures
+want=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils)
 if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then want+=(chromium); fi
 missing=()
 for pkg in "${want[@]}"; do

@@ -20,6 +20,7 @@ from iptcare.courses.selectors import course_get_for
 from iptcare.portal import forms, selectors, services
 from iptcare.portal.models import PersonSuggestion
 from iptcare.portal.services import PortalError
+from iptcare.reports.selectors import final_reports_for_client
 from iptcare.scheduling.selectors import own_invoices
 
 
@@ -100,7 +101,13 @@ def mood(request: AuthenticatedHttpRequest) -> HttpResponse:
 def documents(request: AuthenticatedHttpRequest) -> HttpResponse:
     _, client = _own(request)
     return render(
-        request, "portal/documents.html", {"client": client, "invoices": own_invoices(client)}
+        request,
+        "portal/documents.html",
+        {
+            "client": client,
+            "invoices": own_invoices(client),
+            "reports": final_reports_for_client(client),
+        },
     )
 
 

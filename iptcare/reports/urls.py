@@ -1,14 +1,22 @@
 """Report, letter, export and outcomes pages."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from iptcare.reports import views  # noqa: F401
+from iptcare.reports import views
 
 app_name = "reports"
 
 urlpatterns = [
     # Treatment reports
+    path("courses/<id:course_id>/", views.course_reports, name="course_reports"),
+    path("treatment/<id:report_id>/", views.treatment_report, name="treatment_report"),
+    path("treatment/<id:report_id>/cosign/", views.treatment_cosign, name="treatment_cosign"),
+    path("treatment/<id:report_id>/pdf/", views.treatment_pdf, name="treatment_pdf"),
     # Consent and letters
+    path("clients/<id:client_id>/consents/", views.consents, name="consents"),
+    path("consents/<id:consent_id>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+    path("courses/<id:course_id>/letter/", views.letter_new, name="letter_new"),
+    path("letters/<id:letter_id>/pdf/", views.letter_pdf, name="letter_pdf"),
     # FHIR export
     path("fhir-exports/", views.fhir_exports, name="fhir_exports"),
     path(

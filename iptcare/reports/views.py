@@ -2,23 +2,299 @@
 
 from __future__ import annotations
 
+from django import forms as django_forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_POST
 
 from iptcare.audit.services import actor_from_request
+from iptcare.clients.rules import acting_role
+from iptcare.clients.selectors import client_get_for
 from iptcare.core.access import administrator_required
 from iptcare.core.http import AuthenticatedHttpRequest
 from iptcare.core.parsing import parse_id
-from iptcare.reports import selectors, services
+from iptcare.courses.selectors import clinic_today, course_get_for
+from iptcare.reports import forms, selectors, services
 from iptcare.reports.fhir import FHIR_CONTENT_TYPE
-from iptcare.reports.models import FhirExport
+from iptcare.reports.models import FhirExport, SignedDocument, TreatmentReport
+from iptcare.reports.services import ReportError
 
 # --- Treatment reports ---------------------------------------------------------------------
 
 
+def _refused(form: django_forms.Form, exc: ReportError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+
+
+def _pdf_response(document: SignedDocument, filename: str) -> HttpResponse:
+    """The PDF exactly as stored at signing."""
+    response = HttpResponse(bytes(document.pdf or b""), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    response["X-Content-SHA256"] = document.sha256
+    return response
+
+
+@login_required
+def course_reports(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
+    """A course's reports and letters; the treating therapist starts a report here."""
+    actor = actor_from_request(request)
+    course = course_get_for(actor=actor, pk=course_id)
+    may_write = request.user.has_perm("reports.start_report", course)
+    form = forms.ReportStartForm(request.POST or None)
+    if request.method == "POST":
+        if not may_write:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                report = services.report_start(
+                    actor=actor.as_role("therapist"), course=course, kind=form.cleaned_data["kind"]
+                )
+            except ReportError as exc:
+                _refused(form, exc)
+            else:
+                messages.success(request, f"{report.get_kind_display()} drafted from the records.")
+                return redirect("reports:treatment_report", report_id=report.pk)
+    return render(
+        request,
+        "reports/treatment_course.html",
+        {
+            "course": course,
+            "client": course.client,
+            "reports": selectors.reports_of_course(course),
+            "letters": list(selectors.letters_of_course(course)),
+            "form": form if may_write else None,
+            "may_write_letter": request.user.has_perm("reports.write_letter", course),
+            "may_manage_consents": request.user.has_perm("reports.manage_consent", course.client),
+        },
+    )
+
+
+def _report_body(report: TreatmentReport) -> SafeString:
+    """As signed once stored; until then rendered live from the records, by the same
+    template the PDF is made from."""
+    if report.signed_html:
+        return services.stored_body(report)
+    records = selectors.course_records(report.course)
+    body = render_to_string("reports/treatment_body.html", services.report_context(report, records))
+    return mark_safe(body)  # noqa: S308  # rendered with autoescape just now
+
+
+@login_required
+def treatment_report(request: AuthenticatedHttpRequest, report_id: int) -> HttpResponse:
+    """A report: the draft's sections and text beside its preview, or the signed report."""
+    actor = actor_from_request(request)
+    report = selectors.report_get_for(actor=actor, pk=report_id)
+    user = request.user
+    editable = user.has_perm("reports.edit_report", report)
+    form = forms.ReportForm(request.POST or None, report=report) if editable else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            signing = "sign" in request.POST
+            act = services.report_sign if signing else services.report_save
+            try:
+                report = act(
+                    actor=actor.as_role("therapist"),
+                    report=report,
+                    version=form.cleaned_data["version"],
+                    sections=form.sections(),
+                )
+            except ReportError as exc:
+                _refused(form, exc)
+            else:
+                if not signing:
+                    messages.success(request, "Draft saved.")
+                elif report.status == TreatmentReport.Status.FINAL:
+                    messages.success(
+                        request, "Signed: the report is stored and shared with the client."
+                    )
+                else:
+                    messages.success(
+                        request, "Signed: it waits for your supervisor's co-signature."
+                    )
+                return redirect("reports:treatment_report", report_id=report.pk)
+    cosign = user.has_perm("reports.cosign_report", report)
+    return render(
+        request,
+        "reports/treatment_report.html",
+        {
+            "report": report,
+            "course": report.course,
+            "client": report.client,
+            "form": form,
+            "body": _report_body(report),
+            "cosign_form": forms.ReportCosignForm(initial={"version": report.version})
+            if cosign
+            else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def treatment_cosign(request: AuthenticatedHttpRequest, report_id: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    report = selectors.report_get_for(actor=actor, pk=report_id)
+    if not request.user.has_perm("reports.cosign_report", report):
+        raise PermissionDenied
+    form = forms.ReportCosignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Reload the report and co-sign again: nothing was signed.")
+        return redirect("reports:treatment_report", report_id=report.pk)
+    try:
+        services.report_cosign(
+            actor=actor.as_role("supervisor"), report=report, version=form.cleaned_data["version"]
+        )
+    except ReportError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Co-signed: the report is stored and shared with the client.")
+    return redirect("reports:treatment_report", report_id=report.pk)
+
+
+@login_required
+def treatment_pdf(request: AuthenticatedHttpRequest, report_id: int) -> HttpResponse:
+    """The final report's stored PDF, for the care team and the client (their own)."""
+    report = selectors.report_get_for(
+        actor=actor_from_request(request),
+        pk=report_id,
+        perm="reports.download_report",
+        action="export",
+    )
+    return _pdf_response(report, f"{report.kind.replace('_', '-')}-report-{report.pk}.pdf")
+
+
 # --- Consent and letters -------------------------------------------------------------------
+
+
+@login_required
+def consents(request: AuthenticatedHttpRequest, client_id: int) -> HttpResponse:
+    """The client's consents to share: recorded and withdrawn by the care team."""
+    actor = actor_from_request(request)
+    client = client_get_for(actor=actor, pk=client_id, perm="reports.manage_consent")
+    form = forms.ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consent_record(
+                actor=actor.as_role(acting_role(request.user, client)),
+                client=client,
+                **form.cleaned_data,
+            )
+        except ReportError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(request, "Consent recorded.")
+            return redirect("reports:consents", client_id=client.pk)
+    today = clinic_today(client.clinic)
+    rows = [(c, c.valid_on(today)) for c in selectors.consents_of_client(client)]
+    return render(
+        request,
+        "reports/letter_consents.html",
+        {"client": client, "form": form, "rows": rows, "today": today},
+    )
+
+
+@login_required
+@require_POST
+def consent_withdraw(request: AuthenticatedHttpRequest, consent_id: int) -> HttpResponse:
+    actor = actor_from_request(request)
+    consent = selectors.consent_get_for(actor=actor, pk=consent_id)
+    form = forms.ConsentWithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Reload the page and withdraw again: nothing was changed.")
+    else:
+        try:
+            services.consent_withdraw(
+                actor=actor.as_role(acting_role(request.user, consent.client)),
+                consent=consent,
+                version=form.cleaned_data["version"],
+            )
+        except ReportError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Consent withdrawn: no letter is produced under it any more.")
+    return redirect("reports:consents", client_id=consent.client_id)
+
+
+@login_required
+def letter_new(request: AuthenticatedHttpRequest, course_id: int) -> HttpResponse:
+    """The letter to the referring physician: produced only under a valid consent."""
+    actor = actor_from_request(request)
+    course = course_get_for(actor=actor, pk=course_id)
+    if not request.user.has_perm("reports.write_letter", course):
+        raise PermissionDenied
+    client = course.client
+    today = clinic_today(course.clinic)
+    all_consents = selectors.consents_of_client(client)
+    valid = [c for c in all_consents if c.valid_on(today)]
+    records = selectors.course_records(course)
+    form = forms.LetterForm(
+        request.POST or None,
+        consents=all_consents,
+        valid_ids={c.pk for c in valid},
+        initial={
+            "recommendations": records.recommendation,
+            "consent": valid[0].pk if valid else None,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            letter = services.letter_sign(
+                actor=actor.as_role("therapist"),
+                course=course,
+                consent_id=form.cleaned_data["consent"],
+                recommendations=form.cleaned_data["recommendations"],
+            )
+        except ReportError as exc:
+            _refused(form, exc)
+        else:
+            messages.success(
+                request, f"Letter to {letter.consent.recipient_name} signed and stored."
+            )
+            return redirect("reports:course_reports", course_id=course.pk)
+    preview = None
+    if valid:
+        preview = mark_safe(  # noqa: S308  # rendered with autoescape just now
+            render_to_string(
+                "reports/letter_body.html",
+                services.letter_context(
+                    course=course,
+                    consent=valid[0],
+                    records=records,
+                    recommendations=records.recommendation,
+                    letter_date=today,
+                    author=request.user,
+                ),
+            )
+        )
+    return render(
+        request,
+        "reports/letter_new.html",
+        {
+            "course": course,
+            "client": client,
+            "form": form,
+            "valid": valid,
+            "has_consents": bool(all_consents),
+            "preview": preview,
+            "no_valid_consent": services.NO_VALID_CONSENT,
+        },
+    )
+
+
+@login_required
+def letter_pdf(request: AuthenticatedHttpRequest, letter_id: int) -> HttpResponse:
+    letter = selectors.letter_get_for(
+        actor=actor_from_request(request), pk=letter_id, action="export"
+    )
+    return _pdf_response(letter, f"letter-{letter.pk}.pdf")
 
 
 # --- FHIR export ---------------------------------------------------------------------------

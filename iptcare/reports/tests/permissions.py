@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from conftest import Cast
+from iptcare.reports.tests import treatment_matrix
 from tests.matrix import ADMINS, Expectation, api_record, logged_in
 
 
@@ -26,7 +27,9 @@ def _fhir_export(cast: Cast, target: str) -> int:
 
 EXPECTED: dict[str, Expectation] = {
     # Treatment reports
+    **treatment_matrix.EXPECTED_REPORTS,
     # Consent and letters
+    **treatment_matrix.EXPECTED_LETTERS,
     # FHIR export
     "reports:fhir_exports": logged_in(lambda role: 200 if role in ADMINS else 403),
     "reports:fhir_export_progress": logged_in(_admin_of_the_clinic),
@@ -38,7 +41,9 @@ EXPECTED: dict[str, Expectation] = {
 
 KWARGS: dict[str, Callable[[Cast, str], object]] = {
     # Treatment reports
+    **treatment_matrix.KWARGS_REPORTS,
     # Consent and letters
+    **treatment_matrix.KWARGS_LETTERS,
     # FHIR export
     "export_id": _fhir_export,
     # Clinic outcomes
