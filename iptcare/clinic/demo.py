@@ -225,6 +225,7 @@ DEMO_APPS = [
     "intake",
     "portal",
     "supervision",
+    "reports",
 ]
 
 

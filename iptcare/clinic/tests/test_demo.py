@@ -24,6 +24,7 @@ from iptcare.clinic.models import Clinic
 from iptcare.clinic.selectors import primary_supervisor_of
 from iptcare.courses.models import SessionNote
 from iptcare.intake.models import IntakeEvent, IntakeRequest
+from iptcare.reports.models import PhysicianLetter, SharingConsent, TreatmentReport
 from iptcare.supervision.models import FidelityRating, NoteReview, SupervisionMeeting
 from iptcare.supervision.selectors import certification_progress, hours_for, month_period
 
@@ -143,3 +144,16 @@ def test_the_demo_supervisor_has_returned_rated_and_logged(demo: Demo) -> None:
     assert first_session.sessions_held == 8
     start, end = month_period(returned.note.date)
     assert hours_for(student, period_from=start, period_to=end).sessions
+
+
+def test_the_demo_has_a_signed_report_a_consent_and_a_letter(demo: Demo) -> None:
+    ethan = demo.client("Ethan Brown")
+    report = TreatmentReport.objects.get(client=ethan)
+    assert report.status == TreatmentReport.Status.FINAL and bytes(report.pdf)[:4] == b"%PDF"
+    consent = SharingConsent.objects.get(client=ethan)
+    letter = PhysicianLetter.objects.get(client=ethan)
+    assert letter.consent == consent and consent.valid_on(letter.letter_date)
+    documents = demo.http("therapist@demo.iptcare.test").get(
+        f"/reports/courses/{report.course_id}/"
+    )
+    assert documents.status_code == 200 and "End-of-treatment report" in documents.content.decode()
