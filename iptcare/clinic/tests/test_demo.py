@@ -149,7 +149,8 @@ def test_the_demo_supervisor_has_returned_rated_and_logged(demo: Demo) -> None:
 def test_the_demo_has_a_signed_report_a_consent_and_a_letter(demo: Demo) -> None:
     ethan = demo.client("Ethan Brown")
     report = TreatmentReport.objects.get(client=ethan)
-    assert report.status == TreatmentReport.Status.FINAL and bytes(report.pdf)[:4] == b"%PDF"
+    assert report.status == TreatmentReport.Status.FINAL
+    assert report.pdf is not None and bytes(report.pdf)[:4] == b"%PDF"
     consent = SharingConsent.objects.get(client=ethan)
     letter = PhysicianLetter.objects.get(client=ethan)
     assert letter.consent == consent and consent.valid_on(letter.letter_date)
