@@ -25,8 +25,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 
 from iptcare.accounts.models import User
-from iptcare.clinic.models import TherapistProfile
+from iptcare.clinic.models import Clinic, TherapistProfile
 from iptcare.clinic.selectors import supervisee_ids
+from iptcare.core.parsing import parse_id
 from iptcare.courses import protocols
 from iptcare.courses.models import Course, SessionNote
 from iptcare.formulation.catalogue import FOCUS_AREA_LABELS, FocusArea
@@ -269,16 +270,36 @@ def outcome_courses(
     """The courses ended in [start, end] that `viewer` may count, one row each with the
     columns the rules above read: an administrator's whole clinic, a supervisor's
     supervisees only, anyone else nothing."""
-    clinic = viewer.home_clinic
+    if viewer.is_clinic_admin:
+        scope = None
+    elif viewer.is_supervisor:
+        scope = viewer
+    else:
+        return clinic_courses(clinic=viewer.home_clinic, start=start, end=end, nobody=True)
+    return clinic_courses(
+        clinic=viewer.home_clinic, start=start, end=end, therapist=therapist, supervisor=scope
+    )
+
+
+def clinic_courses(
+    *,
+    clinic: Clinic,
+    start: date,
+    end: date,
+    therapist: User | None = None,
+    supervisor: User | None = None,
+    nobody: bool = False,
+) -> QuerySet[Course]:
+    """The clinic's courses ended in [start, end] (a supervisor's supervisees' only, when
+    given), annotated for the rules above. For the command line, which runs as the
+    server's operator; pages go through `outcome_courses`."""
     courses = Course.objects.filter(
         clinic_id=clinic.pk, status__in=ENDED, ended_on__gte=start, ended_on__lte=end
     )
-    if viewer.is_clinic_admin:
-        pass
-    elif viewer.is_supervisor:
-        courses = courses.filter(therapist_id__in=supervisee_ids(viewer))
-    else:
+    if nobody:
         courses = courses.none()
+    if supervisor is not None:
+        courses = courses.filter(therapist_id__in=supervisee_ids(supervisor))
     if therapist is not None:
         courses = courses.filter(therapist_id=therapist.pk)
     focus = {
@@ -389,20 +410,18 @@ def clinic_outcomes(
     return _count_groups(courses, _groups(courses))
 
 
-def clinic_outcome_totals(
-    *, viewer: User, start: date, end: date, therapist: User | None = None
-) -> OutcomeGroup:
+def outcome_totals(courses: QuerySet[Course]) -> OutcomeGroup:
     """The whole period's figures only (the command line's): one query."""
-    courses = outcome_courses(viewer=viewer, start=start, end=end, therapist=therapist)
     return _count_groups(courses, [OutcomeGroup("all", "all", "All finished courses", Q())])[0]
 
 
-def group_filter(courses: QuerySet[Course], dimension: str, key: str) -> Q | None:
+def group_filter(dimension: str, key: str) -> Q | None:
     """The Q of one group of the table, or None for a group that is not one."""
     if dimension == "all" and key == "all":
         return Q()
     if dimension == "therapist":
-        return Q(therapist_id=int(key)) if key.isdigit() and len(key) < 12 else None
+        pk = parse_id(key) if key.isascii() else None
+        return Q(therapist_id=pk) if pk else None
     if dimension == "protocol":
         return Q(protocol=key) if key in protocols.PROTOCOLS else None
     if dimension == "focus":
@@ -437,3 +456,17 @@ def therapists_to_choose(viewer: User) -> Iterable[User]:
     if not viewer.is_clinic_admin:
         people = people.filter(pk__in=supervisee_ids(viewer))
     return people.order_by("full_name", "pk")
+
+
+def group_label(viewer: User, dimension: str, key: str) -> str:
+    """The name of one group of the table, as its row reads (one query for a therapist)."""
+    if dimension == "therapist":
+        person = User.objects.filter(clinic_id=viewer.home_clinic_id, pk=parse_id(key)).first()
+        return str(person) if person else "A therapist no longer in the clinic"
+    if dimension == "protocol":
+        return protocols.get(key).name
+    if dimension == "focus":
+        return FOCUS_AREA_LABELS[FocusArea(key)]
+    if dimension == "kind":
+        return str(TherapistProfile.Kind(key).label)
+    return "All finished courses"
