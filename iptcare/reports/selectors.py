@@ -461,7 +461,7 @@ def therapists_to_choose(viewer: User) -> Iterable[User]:
 def group_label(viewer: User, dimension: str, key: str) -> str:
     """The name of one group of the table, as its row reads (one query for a therapist)."""
     if dimension == "therapist":
-        person = User.objects.filter(clinic_id=viewer.home_clinic_id, pk=parse_id(key)).first()
+        person = User.objects.filter(clinic_id=viewer.home_clinic_id, pk=parse_id(key) or 0).first()
         return str(person) if person else "A therapist no longer in the clinic"
     if dimension == "protocol":
         return protocols.get(key).name
