@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -58,9 +60,6 @@ PHQ9_CODES = ("phq9", "phqa")  # as on the course's measures page: PHQ-A counts 
 GAD7_CODES = ("gad7",)
 ENDED = (Course.Status.COMPLETED, Course.Status.ENDED_EARLY)
 SEEN_WITHIN = {6: timedelta(weeks=6), 18: timedelta(weeks=18)}
-# Groups per aggregate statement: 12 counts each keeps a statement under PostgreSQL's
-# 1,664 columns (and SQLite's 2,000) however many therapists the clinic has.
-GROUPS_PER_QUERY = 100
 
 
 def _caseness(code: str) -> int:
@@ -375,29 +374,122 @@ def _figures(counts: dict[str, int]) -> tuple[Figure, ...]:
     )
 
 
+# The same rules as COUNTS, in SQL over the columns of `outcome_courses` (the thresholds are
+# the integers above, never input). The tests check that every figure's counts equal the
+# courses `courses_behind` lists with the Q form, so the two cannot drift apart.
+_SQL_FINISHED = f"attended >= {outcomes.MIN_SESSIONS_ATTENDED}"
+_SQL_PAIRED = f"{_SQL_FINISHED} AND phq9_n >= 2 AND gad7_n >= 2"
+_SQL_CASE = f"(phq9_first >= {PHQ9_CASE} OR gad7_first >= {GAD7_CASE})"
+_SQL_DROP = (
+    f"(phq9_last <= phq9_first - {PHQ9_RELIABLE} OR gad7_last <= gad7_first - {GAD7_RELIABLE})"
+)
+_SQL_RISE = (
+    f"(phq9_last >= phq9_first + {PHQ9_RELIABLE} OR gad7_last >= gad7_first + {GAD7_RELIABLE})"
+)
+_SQL_IMPROVED = f"{_SQL_PAIRED} AND {_SQL_DROP} AND NOT {_SQL_RISE}"
+_SQL_RECOVERED = (
+    f"{_SQL_PAIRED} AND {_SQL_CASE} AND phq9_last < {PHQ9_CASE} AND gad7_last < {GAD7_CASE}"
+)
+_SQL_WAITED = f"{_SQL_FINISHED} AND first_course AND requested_on IS NOT NULL"
+SQL_COUNTS: dict[str, str] = {
+    "finished": _SQL_FINISHED,
+    "paired": _SQL_PAIRED,
+    "case_at_start": f"{_SQL_FINISHED} AND {_SQL_CASE}",
+    "recovery_base": f"{_SQL_FINISHED} AND ({_SQL_CASE[1:-1]} OR phq9_first IS NULL "
+    "OR gad7_first IS NULL)",
+    "recovered": _SQL_RECOVERED,
+    "improved": _SQL_IMPROVED,
+    "reliably_recovered": f"{_SQL_RECOVERED} AND {_SQL_DROP} AND NOT {_SQL_RISE}",
+    "deteriorated": f"{_SQL_PAIRED} AND {_SQL_RISE} AND NOT {_SQL_DROP}",
+    "ended_early": f"{_SQL_FINISHED} AND status = '{Course.Status.ENDED_EARLY.value}'",
+    "waited": _SQL_WAITED,
+    "within_6": f"{_SQL_WAITED} AND seen_6",
+    "within_18": f"{_SQL_WAITED} AND seen_18",
+}
+_SUMS = ", ".join(
+    f"COALESCE(SUM(CASE WHEN {rule} THEN 1 ELSE 0 END), 0) AS {name}"
+    for name, rule in SQL_COUNTS.items()
+)
+# One part of the statement per split: which column groups it (None: the whole period).
+_SPLITS: tuple[tuple[str, str | None, str], ...] = (
+    ("all", None, ""),
+    ("therapist", "therapist_id", ""),
+    ("protocol", "protocol", ""),
+    ("kind", "therapist_kind", ""),
+    *(("focus", None, f"focus_{area.value}") for area in FocusArea),
+)
+
+
 def _count_groups(courses: QuerySet[Course], groups: list[OutcomeGroup]) -> list[OutcomeGroup]:
-    counted = []
-    for begin in range(0, len(groups), GROUPS_PER_QUERY):
-        batch = groups[begin : begin + GROUPS_PER_QUERY]
-        totals = courses.aggregate(
-            **{
-                f"g{i}_{name}": Count("pk", filter=group.where & rule)
-                for i, group in enumerate(batch)
-                for name, rule in COUNTS.items()
-            }
-        )
-        for i, group in enumerate(batch):
-            counts = {name: totals[f"g{i}_{name}"] for name in COUNTS}
-            counted.append(
-                OutcomeGroup(
-                    group.dimension,
-                    group.key,
-                    group.label,
-                    group.where,
-                    finished=counts["finished"],
-                    figures=_figures(counts),
-                )
+    """Every group's counts in one statement. The per-course columns (correlated, indexed
+    subqueries) are computed once, in a WITH that the splits read: SQLite and PostgreSQL
+    both materialise a WITH read more than once, so the subqueries are not rerun per split
+    or per count. The ORM builds that per-course query; only the sums are SQL here."""
+    window = {days: timedelta(weeks=days) for days in SEEN_WITHIN}
+    per_course = courses.annotate(
+        **{
+            f"seen_{weeks}": Case(
+                When(Q(first_attended__lte=F("requested_on") + window[weeks]), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
             )
+            for weeks in SEEN_WITHIN
+        }
+    ).values(
+        "pk",
+        "therapist_id",
+        "protocol",
+        "status",
+        "therapist_kind",
+        *(f"focus_{area.value}" for area in FocusArea),
+        "attended",
+        "first_attended",
+        "phq9_first",
+        "phq9_last",
+        "phq9_n",
+        "gad7_first",
+        "gad7_last",
+        "gad7_n",
+        "requested_on",
+        "first_course",
+        *(f"seen_{weeks}" for weeks in SEEN_WITHIN),
+    )
+    try:
+        inner, params = per_course.order_by().query.sql_with_params()
+    except EmptyResultSet:  # nobody's courses: every count is 0
+        inner, params = "", ()
+    parts = []
+    for dimension, column, only in _SPLITS:
+        key = f"CAST({column} AS TEXT)" if column else f"'{only[6:] or 'all'}'"
+        where = f" WHERE {only}" if only else ""
+        group_by = f" GROUP BY {column}" if column else ""
+        parts.append(
+            f"SELECT '{dimension}' AS dimension, {key} AS key, {_SUMS} FROM c{where}{group_by}"
+        )
+    sql = f"WITH c AS ({inner}) " + " UNION ALL ".join(parts)
+    found: dict[tuple[str, str], dict[str, int]] = {}
+    if inner:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            names = [column[0] for column in cursor.description]
+            found = {
+                (row[0], str(row[1])): dict(zip(names[2:], row[2:], strict=True))
+                for row in cursor.fetchall()
+            }
+    zero = dict.fromkeys(SQL_COUNTS, 0)
+    counted = []
+    for group in groups:
+        counts = {k: int(v) for k, v in found.get((group.dimension, group.key), zero).items()}
+        counted.append(
+            OutcomeGroup(
+                group.dimension,
+                group.key,
+                group.label,
+                group.where,
+                finished=counts["finished"],
+                figures=_figures(counts),
+            )
+        )
     return counted
 
 

@@ -184,3 +184,19 @@ def test_a_therapist_counts_nothing(cast: Cast, table: dict[str, Built]) -> None
 def test_one_therapist_only(cast: Cast, table: dict[str, Built]) -> None:
     totals = totals_for(cast.users["admin"], therapist=cast.users["student"])
     assert totals.finished == 1
+
+
+def test_the_lists_behind_the_figures_hold_their_counts(
+    cast: Cast, table: dict[str, Built]
+) -> None:
+    """The counts (SQL) and the course lists (Q) are two forms of one rule: they agree."""
+    viewer = cast.users["admin"]
+    courses = selectors.outcome_courses(viewer=viewer, start=START, end=END)
+    for group in selectors.clinic_outcomes(viewer=viewer, start=START, end=END):
+        where = selectors.group_filter(group.dimension, group.key)
+        assert where is not None
+        for figure in group.figures:
+            listed = list(selectors.courses_behind(courses, figure=figure.key, where=where))
+            assert len(listed) == figure.denominator, (group.key, figure.key)
+            counted = sum(c.counted for c in listed)  # type: ignore[attr-defined]
+            assert counted == figure.numerator, (group.key, figure.key)
