@@ -79,6 +79,8 @@ class Command(BaseCommand):
         counted = int(found.group(1).replace(",", "")) if found else 0
         with CaptureQueriesContext(connection) as queries:
             browser.get(page)
+        # Read now: the requests below open new connections, which empty the log.
+        page_queries = len(queries.captured_queries)
         slowest = max(queries.captured_queries, key=lambda q: float(q["time"]))
         timings: dict[str, list[float]] = {"outcomes": [], "trivial": []}
         for round_number in range(WARM_UP + runs):
@@ -100,7 +102,7 @@ class Command(BaseCommand):
             f"{Course.objects.filter(clinic=clinic).exclude(ended_on=None).count():,} ended "
             f"courses, {counted:,} finished in the period), "
             f"{built_in}; {runs} requests each, interleaved, after {WARM_UP} warm-up rounds",
-            f"- The page runs {len(queries.captured_queries)} queries; the slowest took "
+            f"- The page runs {page_queries} queries; the slowest took "
             f"{float(slowest['time']) * 1000:.0f} ms",
             "",
             "| request | p50 (ms) | p95 (ms) | mean (ms) |",
