@@ -54,7 +54,7 @@ from iptcare.measures.models import QuestionnaireResponse
 # hooks on every path that adds a note, a response or an end, and one missed path would
 # leave it stale without a sound. Each course's first and last scores, sessions attended
 # and first session are indexed correlated subqueries computed once per course in an inner
-# query; the figures are COUNT(... FILTER ...) over it, per group, in one statement.
+# query; every group's figures are SUM(CASE ...) over it, in one statement (_count_groups).
 
 PHQ9_CODES = ("phq9", "phqa")  # as on the course's measures page: PHQ-A counts as PHQ-9
 GAD7_CODES = ("gad7",)
