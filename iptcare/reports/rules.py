@@ -5,6 +5,7 @@ from __future__ import annotations
 import rules
 
 from iptcare.accounts.models import User
+from iptcare.accounts.rules import is_clinic_admin, is_supervisor
 from iptcare.accounts.rules import is_clinic_admin as _is_clinic_admin
 from iptcare.clients.models import Client
 from iptcare.clients.rules import is_care_team
@@ -95,3 +96,7 @@ rules.add_perm("reports.export_clinic_fhir", _is_clinic_admin)
 
 
 # --- Clinic outcomes -----------------------------------------------------------------------
+
+# A clinic's administrators see the whole clinic's figures; a supervisor their supervisees'
+# (the selectors narrow the courses; this decides who opens the page at all).
+rules.add_perm("reports.view_clinic_outcomes", is_clinic_admin | is_supervisor)

@@ -12,20 +12,47 @@ if TYPE_CHECKING:
     from iptcare.clinic.models import Clinic
     from iptcare.reports.models import FhirExport
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
 from django.http import Http404
 
+from iptcare.accounts.models import User
 from iptcare.audit.services import Actor, access_record
 from iptcare.clients.models import Client
 from iptcare.clients.rules import acting_role
+from iptcare.clinic.models import Clinic, TherapistProfile
+from iptcare.clinic.selectors import supervisee_ids
 from iptcare.core import dates
-from iptcare.courses.models import Course
+from iptcare.core.parsing import parse_id
+from iptcare.courses import protocols
+from iptcare.courses.models import Course, SessionNote
 from iptcare.courses.selectors import clinic_today, course_position
 from iptcare.formulation import selectors as formulation_selectors
-from iptcare.measures import outcomes
+from iptcare.formulation.catalogue import FOCUS_AREA_LABELS, FocusArea
+from iptcare.formulation.models import FocusAreaChoice
+from iptcare.measures import instruments, outcomes
+from iptcare.measures.models import QuestionnaireResponse
 from iptcare.measures.selectors import course_measures
 from iptcare.reports.models import PhysicianLetter, SharingConsent, TreatmentReport
 
@@ -431,3 +458,518 @@ def fhir_records_for(*, clinic: Clinic, client_ids: Sequence[int]) -> fhir.Expor
 
 
 # --- Clinic outcomes -----------------------------------------------------------------------
+#
+# Computed per request from the notes, responses and courses themselves, not from a table
+# of per-course outcomes: the classes depend on writes in three lower apps (courses,
+# measures, formulation) that cannot call up into reports, so a derived table would need
+# hooks on every path that adds a note, a response or an end, and one missed path would
+# leave it stale without a sound. Each course's first and last scores, sessions attended
+# and first session are indexed correlated subqueries computed once per course in an inner
+# query; every group's figures are SUM(CASE ...) over it, in one statement (_count_groups).
+
+PHQ9_CODES = ("phq9", "phqa")  # as on the course's measures page: PHQ-A counts as PHQ-9
+GAD7_CODES = ("gad7",)
+ENDED = (Course.Status.COMPLETED, Course.Status.ENDED_EARLY)
+SEEN_WITHIN = {6: timedelta(weeks=6), 18: timedelta(weeks=18)}
+
+
+def _caseness(code: str) -> int:
+    threshold = instruments.get(code).caseness_threshold
+    assert threshold is not None  # PHQ-9 and GAD-7 both define one (§0)
+    return threshold
+
+
+PHQ9_CASE, GAD7_CASE = _caseness("phq9"), _caseness("gad7")
+PHQ9_RELIABLE, GAD7_RELIABLE = outcomes.RELIABLE_CHANGE["phq9"], outcomes.RELIABLE_CHANGE["gad7"]
+
+
+def _responses(codes: tuple[str, ...]) -> QuerySet[QuestionnaireResponse]:
+    # Scored responses only, as `classify` is given; a duplicate of a session's response
+    # (two tabs, before the constraint) is the same measurement, not a second one.
+    return QuestionnaireResponse.objects.filter(
+        course_id=OuterRef("pk"),
+        code__in=codes,
+        complete=True,
+        total__isnull=False,
+        duplicate_of__isnull=True,
+    )
+
+
+def _score(codes: tuple[str, ...], *, last: bool) -> Subquery:
+    order = ("-submitted_at", "-pk") if last else ("submitted_at", "pk")
+    return Subquery(
+        _responses(codes).order_by(*order).values("total")[:1], output_field=IntegerField()
+    )
+
+
+def _how_many(rows: QuerySet[Any]) -> Coalesce:
+    counted = rows.order_by().values("course_id").annotate(n=Count("pk")).values("n")[:1]
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+_ATTENDED = SessionNote.objects.filter(
+    course_id=OuterRef("pk"), attendance=SessionNote.Attendance.ATTENDED
+)
+_EARLIER_COURSE = Course.objects.filter(client_id=OuterRef("client_id")).filter(
+    Q(start_date__lt=OuterRef("start_date"))
+    | Q(start_date=OuterRef("start_date"), pk__lt=OuterRef("pk"))
+)
+
+# The rules of issue 12 item 4 and §0, over the per-course columns of `outcome_courses`.
+FINISHED = Q(attended__gte=outcomes.MIN_SESSIONS_ATTENDED)
+PAIRED = FINISHED & Q(phq9_n__gte=2, gad7_n__gte=2)
+# Either first score at caseness is enough (`outcomes._case_at_start`), paired or not.
+CASE_AT_START = FINISHED & (Q(phq9_first__gte=PHQ9_CASE) | Q(gad7_first__gte=GAD7_CASE))
+# Finished minus "not at caseness at the start" (both first scores known and below): a
+# course whose start is unknown stays in, as in the national rule, and cannot recover.
+RECOVERY_BASE = FINISHED & (
+    Q(phq9_first__gte=PHQ9_CASE)
+    | Q(gad7_first__gte=GAD7_CASE)
+    | Q(phq9_first__isnull=True)
+    | Q(gad7_first__isnull=True)
+)
+_PHQ9_DROP = Q(phq9_last__lte=F("phq9_first") - PHQ9_RELIABLE)
+_PHQ9_RISE = Q(phq9_last__gte=F("phq9_first") + PHQ9_RELIABLE)
+_GAD7_DROP = Q(gad7_last__lte=F("gad7_first") - GAD7_RELIABLE)
+_GAD7_RISE = Q(gad7_last__gte=F("gad7_first") + GAD7_RELIABLE)
+# Within PAIRED every score is present, so the negations never meet a NULL.
+IMPROVED = PAIRED & (_PHQ9_DROP | _GAD7_DROP) & ~_PHQ9_RISE & ~_GAD7_RISE
+DETERIORATED = PAIRED & (_PHQ9_RISE | _GAD7_RISE) & ~_PHQ9_DROP & ~_GAD7_DROP
+RECOVERED = PAIRED & CASE_AT_START & Q(phq9_last__lt=PHQ9_CASE, gad7_last__lt=GAD7_CASE)
+RELIABLY_RECOVERED = RECOVERED & IMPROVED
+ENDED_EARLY = FINISHED & Q(status=Course.Status.ENDED_EARLY)
+# Waiting is measured for the course an intake request led to: the client's first.
+WAITED = FINISHED & Q(first_course=True, requested_on__isnull=False)
+WITHIN_6 = WAITED & Q(first_attended__lte=F("requested_on") + SEEN_WITHIN[6])
+WITHIN_18 = WAITED & Q(first_attended__lte=F("requested_on") + SEEN_WITHIN[18])
+
+COUNTS: dict[str, Q] = {
+    "finished": FINISHED,
+    "paired": PAIRED,
+    "case_at_start": CASE_AT_START,
+    "recovery_base": RECOVERY_BASE,
+    "recovered": RECOVERED,
+    "improved": IMPROVED,
+    "reliably_recovered": RELIABLY_RECOVERED,
+    "deteriorated": DETERIORATED,
+    "ended_early": ENDED_EARLY,
+    "waited": WAITED,
+    "within_6": WITHIN_6,
+    "within_18": WITHIN_18,
+}
+
+
+@dataclass(frozen=True)
+class FigureRule:
+    key: str
+    label: str
+    numerator: str  # a key of COUNTS
+    denominator: str
+    explanation: str
+
+
+FIGURES: tuple[FigureRule, ...] = (
+    FigureRule(
+        "recovery",
+        "Recovery",
+        "recovered",
+        "recovery_base",
+        "Moved to recovery, of finished courses minus those not at caseness at the start.",
+    ),
+    FigureRule(
+        "reliable_improvement",
+        "Reliable improvement",
+        "improved",
+        "finished",
+        "Reliably improved, of finished courses.",
+    ),
+    FigureRule(
+        "reliable_recovery",
+        "Reliable recovery",
+        "reliably_recovered",
+        "case_at_start",
+        "Reliably recovered, of finished courses at caseness at the start.",
+    ),
+    FigureRule(
+        "reliable_deterioration",
+        "Reliable deterioration",
+        "deteriorated",
+        "finished",
+        "Reliably deteriorated, of finished courses.",
+    ),
+    FigureRule(
+        "paired_data",
+        "Paired data",
+        "paired",
+        "finished",
+        "Finished courses with a first and last PHQ-9 and GAD-7, of finished courses.",
+    ),
+    FigureRule(
+        "ended_early",
+        "Ended early",
+        "ended_early",
+        "finished",
+        "Finished courses ended before the planned length, of finished courses.",
+    ),
+    FigureRule(
+        "seen_within_6_weeks",
+        "Seen within 6 weeks",
+        "within_6",
+        "waited",
+        "First attended session within 6 weeks of the intake request, of finished courses "
+        "that came through an intake request.",
+    ),
+    FigureRule(
+        "seen_within_18_weeks",
+        "Seen within 18 weeks",
+        "within_18",
+        "waited",
+        "First attended session within 18 weeks of the intake request, of finished courses "
+        "that came through an intake request.",
+    ),
+)
+FIGURE_RULES = {rule.key: rule for rule in FIGURES}
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    numerator: int
+    denominator: int
+    explanation: str
+
+    @property
+    def rate(self) -> float | None:
+        return self.numerator / self.denominator if self.denominator else None
+
+    @property
+    def percent(self) -> int | None:
+        rate = self.rate
+        return None if rate is None else round(rate * 100)
+
+    def as_json(self) -> dict[str, int | float | None]:
+        return {"numerator": self.numerator, "denominator": self.denominator, "rate": self.rate}
+
+
+@dataclass(frozen=True)
+class OutcomeGroup:
+    dimension: str  # "all", "therapist", "protocol", "focus", "kind"
+    key: str
+    label: str
+    where: Q
+    finished: int = 0
+    figures: tuple[Figure, ...] = ()
+
+    def figure(self, key: str) -> Figure:
+        return next(f for f in self.figures if f.key == key)
+
+
+DIMENSIONS = {
+    "all": "The whole period",
+    "therapist": "By therapist",
+    "protocol": "By protocol",
+    "focus": "By focus area",
+    "kind": "Registered therapists and practicum students",
+}
+
+
+def outcome_courses(
+    *, viewer: User, start: date, end: date, therapist: User | None = None
+) -> QuerySet[Course]:
+    """The courses ended in [start, end] that `viewer` may count, one row each with the
+    columns the rules above read: an administrator's whole clinic, a supervisor's
+    supervisees only, anyone else nothing."""
+    if viewer.is_clinic_admin:
+        scope = None
+    elif viewer.is_supervisor:
+        scope = viewer
+    else:
+        return clinic_courses(clinic=viewer.home_clinic, start=start, end=end, nobody=True)
+    return clinic_courses(
+        clinic=viewer.home_clinic, start=start, end=end, therapist=therapist, supervisor=scope
+    )
+
+
+def clinic_courses(
+    *,
+    clinic: Clinic,
+    start: date,
+    end: date,
+    therapist: User | None = None,
+    supervisor: User | None = None,
+    nobody: bool = False,
+) -> QuerySet[Course]:
+    """The clinic's courses ended in [start, end] (a supervisor's supervisees' only, when
+    given), annotated for the rules above. For the command line, which runs as the
+    server's operator; pages go through `outcome_courses`."""
+    courses = Course.objects.filter(
+        clinic_id=clinic.pk, status__in=ENDED, ended_on__gte=start, ended_on__lte=end
+    )
+    if nobody:
+        courses = courses.none()
+    if supervisor is not None:
+        courses = courses.filter(therapist_id__in=supervisee_ids(supervisor))
+    if therapist is not None:
+        courses = courses.filter(therapist_id=therapist.pk)
+    focus = {
+        f"focus_{area.value}": Exists(
+            FocusAreaChoice.objects.filter(
+                course_id=OuterRef("pk"), area=area.value, archived_at__isnull=True
+            )
+        )
+        for area in FocusArea
+    }
+    return courses.annotate(
+        attended=_how_many(_ATTENDED),
+        first_attended=Subquery(_ATTENDED.order_by("date", "pk").values("date")[:1]),
+        phq9_first=_score(PHQ9_CODES, last=False),
+        phq9_last=_score(PHQ9_CODES, last=True),
+        phq9_n=_how_many(_responses(PHQ9_CODES)),
+        gad7_first=_score(GAD7_CODES, last=False),
+        gad7_last=_score(GAD7_CODES, last=True),
+        gad7_n=_how_many(_responses(GAD7_CODES)),
+        # The request's day in the clinic's zone, as the sessions' dates are.
+        requested_on=TruncDate(
+            "client__intake_request__created_at", tzinfo=ZoneInfo(clinic.time_zone)
+        ),
+        first_course=~Exists(_EARLIER_COURSE),
+        therapist_kind=F("therapist__therapist_profile__kind"),
+        **focus,
+    )
+
+
+def _groups(courses: QuerySet[Course]) -> list[OutcomeGroup]:
+    """Every group of the table: two small queries (therapists, protocols) whatever the
+    number of courses."""
+    plain = courses.order_by().values("therapist_id")  # a subquery without the columns
+    groups = [OutcomeGroup("all", "all", "All finished courses", Q())]
+    therapists = User.objects.filter(pk__in=plain).order_by("full_name", "pk")
+    groups += [
+        OutcomeGroup("therapist", str(t.pk), str(t), Q(therapist_id=t.pk)) for t in therapists
+    ]
+    used = set(
+        Course.objects.filter(pk__in=courses.order_by().values("pk"))
+        .order_by()
+        .values_list("protocol", flat=True)
+        .distinct()
+    )
+    groups += [
+        OutcomeGroup("protocol", code, spec.name, Q(protocol=code))
+        for code, spec in protocols.PROTOCOLS.items()
+        if code in used
+    ]
+    groups += [
+        OutcomeGroup(
+            "focus", area.value, FOCUS_AREA_LABELS[area], Q(**{f"focus_{area.value}": True})
+        )
+        for area in FocusArea
+    ]
+    groups += [
+        OutcomeGroup("kind", kind.value, kind.label, Q(therapist_kind=kind.value))
+        for kind in TherapistProfile.Kind
+    ]
+    return groups
+
+
+def _figures(counts: dict[str, int]) -> tuple[Figure, ...]:
+    return tuple(
+        Figure(
+            rule.key,
+            rule.label,
+            counts[rule.numerator],
+            counts[rule.denominator],
+            rule.explanation,
+        )
+        for rule in FIGURES
+    )
+
+
+# The same rules as COUNTS, in SQL over the columns of `outcome_courses` (the thresholds are
+# the integers above, never input). The tests check that every figure's counts equal the
+# courses `courses_behind` lists with the Q form, so the two cannot drift apart.
+_SQL_FINISHED = f"attended >= {outcomes.MIN_SESSIONS_ATTENDED}"
+_SQL_PAIRED = f"{_SQL_FINISHED} AND phq9_n >= 2 AND gad7_n >= 2"
+_SQL_CASE = f"(phq9_first >= {PHQ9_CASE} OR gad7_first >= {GAD7_CASE})"
+_SQL_DROP = (
+    f"(phq9_last <= phq9_first - {PHQ9_RELIABLE} OR gad7_last <= gad7_first - {GAD7_RELIABLE})"
+)
+_SQL_RISE = (
+    f"(phq9_last >= phq9_first + {PHQ9_RELIABLE} OR gad7_last >= gad7_first + {GAD7_RELIABLE})"
+)
+_SQL_IMPROVED = f"{_SQL_PAIRED} AND {_SQL_DROP} AND NOT {_SQL_RISE}"
+_SQL_RECOVERED = (
+    f"{_SQL_PAIRED} AND {_SQL_CASE} AND phq9_last < {PHQ9_CASE} AND gad7_last < {GAD7_CASE}"
+)
+_SQL_WAITED = f"{_SQL_FINISHED} AND first_course AND requested_on IS NOT NULL"
+SQL_COUNTS: dict[str, str] = {
+    "finished": _SQL_FINISHED,
+    "paired": _SQL_PAIRED,
+    "case_at_start": f"{_SQL_FINISHED} AND {_SQL_CASE}",
+    "recovery_base": f"{_SQL_FINISHED} AND ({_SQL_CASE[1:-1]} OR phq9_first IS NULL "
+    "OR gad7_first IS NULL)",
+    "recovered": _SQL_RECOVERED,
+    "improved": _SQL_IMPROVED,
+    "reliably_recovered": f"{_SQL_RECOVERED} AND {_SQL_DROP} AND NOT {_SQL_RISE}",
+    "deteriorated": f"{_SQL_PAIRED} AND {_SQL_RISE} AND NOT {_SQL_DROP}",
+    "ended_early": f"{_SQL_FINISHED} AND status = '{Course.Status.ENDED_EARLY.value}'",
+    "waited": _SQL_WAITED,
+    "within_6": f"{_SQL_WAITED} AND seen_6",
+    "within_18": f"{_SQL_WAITED} AND seen_18",
+}
+_SUMS = ", ".join(
+    f"COALESCE(SUM(CASE WHEN {rule} THEN 1 ELSE 0 END), 0) AS {name}"
+    for name, rule in SQL_COUNTS.items()
+)
+# One part of the statement per split: which column groups it (None: the whole period).
+_SPLITS: tuple[tuple[str, str | None, str], ...] = (
+    ("all", None, ""),
+    ("therapist", "therapist_id", ""),
+    ("protocol", "protocol", ""),
+    ("kind", "therapist_kind", ""),
+    *(("focus", None, f"focus_{area.value}") for area in FocusArea),
+)
+
+
+def _count_groups(courses: QuerySet[Course], groups: list[OutcomeGroup]) -> list[OutcomeGroup]:
+    """Every group's counts in one statement. The per-course columns (correlated, indexed
+    subqueries) are computed once, in a WITH that the splits read: SQLite and PostgreSQL
+    both materialise a WITH read more than once, so the subqueries are not rerun per split
+    or per count. The ORM builds that per-course query; only the sums are SQL here."""
+    window = {days: timedelta(weeks=days) for days in SEEN_WITHIN}
+    per_course = courses.annotate(
+        **{
+            f"seen_{weeks}": Case(
+                When(Q(first_attended__lte=F("requested_on") + window[weeks]), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+            for weeks in SEEN_WITHIN
+        }
+    ).values(
+        "pk",
+        "therapist_id",
+        "protocol",
+        "status",
+        "therapist_kind",
+        *(f"focus_{area.value}" for area in FocusArea),
+        "attended",
+        "first_attended",
+        "phq9_first",
+        "phq9_last",
+        "phq9_n",
+        "gad7_first",
+        "gad7_last",
+        "gad7_n",
+        "requested_on",
+        "first_course",
+        *(f"seen_{weeks}" for weeks in SEEN_WITHIN),
+    )
+    try:
+        inner, params = per_course.order_by().query.sql_with_params()
+    except EmptyResultSet:  # nobody's courses: every count is 0
+        inner, params = "", ()
+    parts = []
+    for dimension, column, only in _SPLITS:
+        key = f"CAST({column} AS TEXT)" if column else f"'{only[6:] or 'all'}'"
+        where = f" WHERE {only}" if only else ""
+        group_by = f" GROUP BY {column}" if column else ""
+        parts.append(
+            f"SELECT '{dimension}' AS dimension, {key} AS key, {_SUMS} FROM c{where}{group_by}"
+        )
+    sql = f"WITH c AS ({inner}) " + " UNION ALL ".join(parts)
+    found: dict[tuple[str, str], dict[str, int]] = {}
+    if inner:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            names = [column[0] for column in cursor.description]
+            found = {
+                (row[0], str(row[1])): dict(zip(names[2:], row[2:], strict=True))
+                for row in cursor.fetchall()
+            }
+    zero = dict.fromkeys(SQL_COUNTS, 0)
+    counted = []
+    for group in groups:
+        counts = {k: int(v) for k, v in found.get((group.dimension, group.key), zero).items()}
+        counted.append(
+            OutcomeGroup(
+                group.dimension,
+                group.key,
+                group.label,
+                group.where,
+                finished=counts["finished"],
+                figures=_figures(counts),
+            )
+        )
+    return counted
+
+
+def clinic_outcomes(
+    *, viewer: User, start: date, end: date, therapist: User | None = None
+) -> list[OutcomeGroup]:
+    """The outcome figures of the period, for the whole period and each group, in a
+    number of queries that does not depend on the number of courses."""
+    courses = outcome_courses(viewer=viewer, start=start, end=end, therapist=therapist)
+    return _count_groups(courses, _groups(courses))
+
+
+def outcome_totals(courses: QuerySet[Course]) -> OutcomeGroup:
+    """The whole period's figures only (the command line's): one query."""
+    return _count_groups(courses, [OutcomeGroup("all", "all", "All finished courses", Q())])[0]
+
+
+def group_filter(dimension: str, key: str) -> Q | None:
+    """The Q of one group of the table, or None for a group that is not one."""
+    if dimension == "all" and key == "all":
+        return Q()
+    if dimension == "therapist":
+        pk = parse_id(key) if key.isascii() else None
+        return Q(therapist_id=pk) if pk else None
+    if dimension == "protocol":
+        return Q(protocol=key) if key in protocols.PROTOCOLS else None
+    if dimension == "focus":
+        return Q(**{f"focus_{key}": True}) if key in {a.value for a in FocusArea} else None
+    if dimension == "kind":
+        return Q(therapist_kind=key) if key in TherapistProfile.Kind.values else None
+    return None
+
+
+def courses_behind(courses: QuerySet[Course], *, figure: str, where: Q) -> QuerySet[Course]:
+    """The courses in a figure's denominator (the group's), each marked `counted` when it
+    is in the numerator too, oldest end first."""
+    rule = FIGURE_RULES[figure]
+    return (
+        courses.filter(where & COUNTS[rule.denominator])
+        .annotate(
+            counted=Case(
+                When(COUNTS[rule.numerator], then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .select_related("client", "therapist")
+        .order_by("ended_on", "pk")
+    )
+
+
+def therapists_to_choose(viewer: User) -> Iterable[User]:
+    """Whom the therapist filter offers: the viewer's clinic's therapists (a supervisor:
+    their supervisees)."""
+    people = User.objects.filter(clinic_id=viewer.home_clinic_id, is_therapist=True)
+    if not viewer.is_clinic_admin:
+        people = people.filter(pk__in=supervisee_ids(viewer))
+    return people.order_by("full_name", "pk")
+
+
+def group_label(viewer: User, dimension: str, key: str) -> str:
+    """The name of one group of the table, as its row reads (one query for a therapist)."""
+    if dimension == "therapist":
+        person = User.objects.filter(clinic_id=viewer.home_clinic_id, pk=parse_id(key) or 0).first()
+        return str(person) if person else "A therapist no longer in the clinic"
+    if dimension == "protocol":
+        return protocols.get(key).name
+    if dimension == "focus":
+        return FOCUS_AREA_LABELS[FocusArea(key)]
+    if dimension == "kind":
+        return str(TherapistProfile.Kind(key).label)
+    return "All finished courses"

@@ -30,4 +30,7 @@ urlpatterns = [
         name="fhir_export_download",
     ),
     # Clinic outcomes
+    path("outcomes/", views.clinic_outcomes, name="clinic_outcomes"),
+    path("outcomes.csv", views.clinic_outcomes_csv, name="clinic_outcomes_csv"),
+    path("outcomes/courses/", views.outcome_courses, name="outcome_courses"),
 ]

@@ -37,6 +37,14 @@ EXPECTED: dict[str, Expectation] = {
     # Outside the care team (an administrator who has not broken the glass too): 404.
     "api:fhir_patient_everything": api_record(on_team=200, admin=404),
     # Clinic outcomes
+    **{
+        name: logged_in(lambda role: 200 if role in ADMINS or role == "supervisor" else 403)
+        for name in (
+            "reports:clinic_outcomes",
+            "reports:clinic_outcomes_csv",
+            "reports:outcome_courses",
+        )
+    },
 }
 
 KWARGS: dict[str, Callable[[Cast, str], object]] = {
