@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.apps import apps
@@ -21,10 +22,11 @@ from iptcare.accounts.models import User
 from iptcare.clients.models import Client
 from iptcare.clinic.demo import CLIENTS, DEMO_CLINIC_NAME, DEMO_PASSWORD, STAFF, demo_load
 from iptcare.clinic.models import Clinic
-from iptcare.clinic.selectors import primary_supervisor_of
+from iptcare.clinic.selectors import clinic_today, primary_supervisor_of
 from iptcare.courses.models import SessionNote
 from iptcare.intake.models import IntakeEvent, IntakeRequest
 from iptcare.reports.models import PhysicianLetter, SharingConsent, TreatmentReport
+from iptcare.reports.selectors import clinic_courses, outcome_totals
 from iptcare.supervision.models import FidelityRating, NoteReview, SupervisionMeeting
 from iptcare.supervision.selectors import certification_progress, hours_for, month_period
 
@@ -111,8 +113,16 @@ def test_the_demo_has_every_login_and_enough_clients_across_statuses(demo: Demo)
 def test_the_demo_has_requests_in_every_state_and_one_client(demo: Demo) -> None:
     requests = IntakeRequest.objects.filter(clinic=demo.clinic)
     assert set(requests.values_list("status", flat=True)) == set(IntakeRequest.Status.values)
-    converted = requests.exclude(client=None).get()
+    # The intake demo's own converted request; the older ones brought the clients of the
+    # finished courses (the reports demo, for the outcomes' waiting times).
+    converted = requests.exclude(client=None).get(full_name="Olivia Bennett")
     assert converted.client is not None and converted.client.legal_name == "Olivia Bennett"
+    older = requests.exclude(client=None).exclude(pk=converted.pk)
+    assert {r.client.legal_name for r in older if r.client} == {
+        "Ethan Brown",
+        "Amira Haddad",
+        "Lucas Martin",
+    }
     assert IntakeEvent.objects.filter(request=converted, kind="converted").exists()
     assert not User.objects.filter(email=converted.email).exists()
 
@@ -158,3 +168,11 @@ def test_the_demo_has_a_signed_report_a_consent_and_a_letter(demo: Demo) -> None
         f"/reports/courses/{report.course_id}/"
     )
     assert documents.status_code == 200 and "End-of-treatment report" in documents.content.decode()
+
+
+def test_the_demo_clinic_outcomes_show_every_figure(demo: Demo) -> None:
+    today = clinic_today(demo.clinic)
+    courses = clinic_courses(clinic=demo.clinic, start=today - timedelta(days=730), end=today)
+    totals = outcome_totals(courses)
+    assert totals.finished >= 3
+    assert all(figure.denominator > 0 for figure in totals.figures), totals.figures
