@@ -10,6 +10,7 @@ from django import forms
 
 from iptcare.accounts.models import User
 from iptcare.core import dates
+from iptcare.core.forms import DATE_INPUT
 from iptcare.reports.models import SharingConsent, TreatmentReport
 from iptcare.reports.selectors import REPORT_SECTIONS
 
@@ -131,12 +132,8 @@ class OutcomePeriodForm(forms.Form):
     """The period (both ends included: courses ended on those days count) and, if chosen,
     one therapist. Read from the query string, so a table can be linked and reloaded."""
 
-    start = forms.DateField(
-        label="From", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    end = forms.DateField(
-        label="To", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    start = forms.DateField(label="From", widget=DATE_INPUT)
+    end = forms.DateField(label="To", widget=DATE_INPUT)
     therapist = forms.ModelChoiceField(
         queryset=User.objects.none(),
         required=False,
