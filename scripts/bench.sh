@@ -16,3 +16,5 @@ $BIN/iptcare migrate --noinput -v0
 # 15 sessions per client: the load-test clinic is also the outcomes page's (150,000 sessions).
 $BIN/iptcare bench_caseload --big-sessions 15 --write docs/performance.md "$@"
 $BIN/iptcare bench_outcomes --write docs/performance.md
+# One client's FHIR export (20 sessions) and signing the end-of-treatment PDF.
+$BIN/iptcare bench_reports --write docs/performance.md
