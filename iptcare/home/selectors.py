@@ -19,6 +19,8 @@ from iptcare.courses.selectors import CoursePosition, caseload_courses
 from iptcare.formulation.selectors import focus_areas_by_course, open_gates_by_course
 from iptcare.measures.selectors import LatestScore, latest_scores, open_flag_counts, track_statuses
 from iptcare.measures.tracking import TrackStatus
+from iptcare.reports.models import TreatmentReport
+from iptcare.reports.selectors import reports_waiting_by_author
 from iptcare.scheduling.selectors import next_appointments
 from iptcare.supervision.selectors import (
     FidelityTrend,
@@ -169,6 +171,7 @@ class SuperviseeOverview:
     waiting: list[WaitingNote]
     overdue_drafts: list[SessionNote]
     returned: list[ReturnedNote]
+    reports: list[TreatmentReport]
     fidelity: FidelityTrend | None
     month: MonthAtAGlance
 
@@ -215,6 +218,7 @@ def supervisor_home(user: User, *, now: datetime, today: date) -> list[Supervise
     waiting = notes_waiting_by_author(user, now=now, limit_days=settings.cosign_limit_days)
     drafts = overdue_drafts_by_author(ids, now=now)
     returned = returned_notes_by_author(ids)
+    reports = reports_waiting_by_author(ids)
     trends = fidelity_trend(ids)
     months = month_at_a_glance(user, ids, today=today)
     return [
@@ -224,6 +228,7 @@ def supervisor_home(user: User, *, now: datetime, today: date) -> list[Supervise
             waiting=waiting.get(person.pk, []),
             overdue_drafts=drafts.get(person.pk, []),
             returned=returned.get(person.pk, []),
+            reports=reports.get(person.pk, []),
             fidelity=trends.get(person.pk),
             month=months[person.pk],
         )

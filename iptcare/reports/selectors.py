@@ -2,17 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
-from iptcare.reports import fhir
-
-if TYPE_CHECKING:
-    from iptcare.accounts.models import User
-    from iptcare.clinic.models import Clinic
-    from iptcare.reports.models import FhirExport
-
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -54,9 +44,29 @@ from iptcare.formulation.models import FocusAreaChoice
 from iptcare.measures import instruments, outcomes
 from iptcare.measures.models import QuestionnaireResponse
 from iptcare.measures.selectors import course_measures
-from iptcare.reports.models import PhysicianLetter, SharingConsent, TreatmentReport
+from iptcare.reports import fhir
+from iptcare.reports.models import FhirExport, PhysicianLetter, SharingConsent, TreatmentReport
 
 # --- Treatment reports ---------------------------------------------------------------------
+
+
+def reports_waiting_by_author(author_ids: Iterable[int]) -> dict[int, list[TreatmentReport]]:
+    """Each author's signed reports waiting for a supervisor's co-signature, oldest first
+    (one query, for the supervisor's home)."""
+    waiting: dict[int, list[TreatmentReport]] = {}
+    for report in (
+        TreatmentReport.objects.filter(
+            author_id__in=list(author_ids), status=TreatmentReport.Status.AWAITING_COSIGNATURE
+        )
+        .select_related("client")
+        .only(
+            "pk", "kind", "author_id", "signed_at", "client__preferred_name", "client__legal_name"
+        )
+        .order_by("signed_at", "pk")
+    ):
+        waiting.setdefault(report.author_id, []).append(report)
+    return waiting
+
 
 # The sections of a report, in reading order: (key, heading).
 REPORT_SECTIONS: tuple[tuple[str, str], ...] = (

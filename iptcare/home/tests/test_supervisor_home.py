@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from conftest import Cast
 from iptcare.accounts.models import User
+from iptcare.reports.tests.treatment_helpers import drafted, finished_course, signed
 from iptcare.supervision.models import SupervisionSettings
 from iptcare.supervision.services import meeting_log, note_return
 from tests import factories
@@ -153,3 +154,13 @@ def test_a_returned_note_shows_as_waiting_for_the_student(cast: Cast) -> None:
     section = body.split(cast.users["student"].full_name, 1)[1].split("</article>", 1)[0]
     assert "1 returned for revision" in section and "Nothing to co-sign" in section
     assert f"/courses/{course.pk}/notes/{note.pk}/" in section
+
+
+def test_a_students_report_waiting_for_co_signature_is_shown(cast: Cast) -> None:
+    course = finished_course(cast.clients["student_client"])
+    report = signed(drafted(course))
+    assert report.status == "awaiting_cosignature"
+    body = cast.http("supervisor").get("/home/").content.decode()
+    section = body.split(cast.users["student"].full_name, 1)[1].split("</article>", 1)[0]
+    assert "1 report to co-sign" in section
+    assert f"/reports/treatment/{report.pk}/" in section
