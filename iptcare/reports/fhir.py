@@ -405,7 +405,7 @@ def _answer_coding(instrument: Instrument, item: str, position: int, option: Opt
         coding = _coding(LOINC, option.loinc, option.label)
     else:
         coding = _coding(ANSWER_SYSTEM, f"{instrument.code}.{item}.{position}", option.label)
-    coding["extension"] = [{"url": ORDINAL_VALUE, "valueDecimal": option.score}]  # type: ignore[assignment]
+    coding["extension"] = [{"url": ORDINAL_VALUE, "valueDecimal": option.score}]  # type: ignore[assignment]  # a Coding dict holds strs; FHIR's extension is a list
     return coding
 
 

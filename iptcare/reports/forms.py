@@ -142,8 +142,8 @@ class OutcomePeriodForm(forms.Form):
     )
 
     def __init__(self, data: object, *, therapists: object, today: date) -> None:
-        super().__init__(data)  # type: ignore[arg-type]
-        self.fields["therapist"].queryset = therapists  # type: ignore[attr-defined]
+        super().__init__(data)  # type: ignore[arg-type]  # a QueryDict or a plain dict
+        self.fields["therapist"].queryset = therapists  # type: ignore[attr-defined]  # a ModelChoiceField
         self.fields["start"].initial = today - timedelta(days=365)
         self.fields["end"].initial = today
 

@@ -582,7 +582,7 @@ def outcome_courses(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         # Bounded by the page's 50 rows, not by the number of courses.
         items = [
-            (course, course.counted, viewer.has_perm("courses.view_course", course))  # type: ignore[attr-defined]
+            (course, course.counted, viewer.has_perm("courses.view_course", course))  # type: ignore[attr-defined]  # annotated by courses_behind
             for course in page
         ]
     return render(

@@ -4,6 +4,7 @@ letter; a signed letter is stored and served as signed; everything audited."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 import time_machine
@@ -18,6 +19,9 @@ from iptcare.reports.services import ReportError
 from iptcare.reports.tests.treatment_helpers import finished_course, pdf_text
 from tests import factories
 
+if TYPE_CHECKING:  # the test client's response type lives in django-stubs only
+    from django.test.client import _MonkeyPatchedWSGIResponse
+
 pytestmark = pytest.mark.django_db
 
 
@@ -30,11 +34,11 @@ def _consent(cast: Cast, **fields: object) -> SharingConsent:
         recipient_name="Dr. Ada Family",
         recipient_address="12 Health Road, Toronto\nFax 416-555-0123",
         scope="A letter about the course.",
-        **fields,  # type: ignore[arg-type]
+        **fields,  # type: ignore[arg-type]  # the dates given, as consent_record takes them
     )
 
 
-def _post_letter(cast: Cast, course_id: int, consent_id: int) -> object:
+def _post_letter(cast: Cast, course_id: int, consent_id: int) -> _MonkeyPatchedWSGIResponse:
     return cast.http("therapist").post(
         reverse("reports:letter_new", args=[course_id]),
         {"consent": consent_id, "recommendations": "Review in three months."},
@@ -47,7 +51,7 @@ def test_a_letter_under_a_valid_consent_is_produced_and_stored(cast: Cast) -> No
 
     response = _post_letter(cast, course.pk, consent.pk)
 
-    assert response.status_code == 302  # type: ignore[attr-defined]
+    assert response.status_code == 302
     letter = PhysicianLetter.objects.get(course=course)
     text = pdf_text(bytes(letter.pdf or b""))
     assert "Dr. Ada Family" in text
@@ -73,7 +77,7 @@ def test_without_a_consent_the_page_says_so_and_nothing_is_produced(cast: Cast) 
     refused = _post_letter(cast, course.pk, 999)
 
     assert "no valid consent" in page.content.decode()
-    assert refused.status_code == 200  # type: ignore[attr-defined]
+    assert refused.status_code == 200
     assert PhysicianLetter.objects.count() == 0
     with pytest.raises(ReportError, match="no valid consent"):
         services.letter_sign(
@@ -93,8 +97,8 @@ def test_an_expired_consent_produces_no_letter(cast: Cast) -> None:
 
     response = _post_letter(cast, course.pk, consent.pk)
 
-    assert response.status_code == 200  # type: ignore[attr-defined]
-    assert "no valid consent" in response.content.decode()  # type: ignore[attr-defined]
+    assert response.status_code == 200
+    assert "no valid consent" in response.content.decode()
     assert PhysicianLetter.objects.count() == 0
 
 
@@ -110,7 +114,7 @@ def test_a_withdrawn_consent_produces_no_letter(cast: Cast) -> None:
 
     response = _post_letter(cast, course.pk, consent.pk)
 
-    assert "no valid consent" in response.content.decode()  # type: ignore[attr-defined]
+    assert "no valid consent" in response.content.decode()
     assert PhysicianLetter.objects.count() == 0
     assert not AccessEntry.objects.filter(object_type="reports.physicianletter").exists()
     entries = AccessEntry.objects.filter(object_type="reports.sharingconsent")
@@ -130,7 +134,7 @@ def test_a_consent_of_another_client_cannot_be_used(cast: Cast) -> None:
 
     response = _post_letter(cast, course.pk, other.pk)
 
-    assert response.status_code == 200  # type: ignore[attr-defined]
+    assert response.status_code == 200
     assert PhysicianLetter.objects.count() == 0
 
 
