@@ -42,6 +42,8 @@ def test_a_therapist_writes_signs_and_continues_a_course(new_page, login, browse
 
     page.get_by_role("link", name="Session 9").click()
     expect(page.locator(".agenda")).to_contain_text("Interval question")
+    # htmx is a deferred script: typing before the page has loaded sends no autosave.
+    page.wait_for_load_state()
     page.get_by_label("Plan for next session").fill("Role-play asking a colleague to climb")
     expect(page.locator("#autosave-status")).to_contain_text("Saved", timeout=10_000)
 

@@ -45,6 +45,7 @@ def test_a_note_goes_back_and_forth_until_cosigned(new_page, login, browser_cast
     expect(student.locator(".page-head .badge")).to_have_text("Returned for revision")
     expect(student.locator(".review-comment").first).to_contain_text("Say who")
     expect(student.get_by_text("Which person first?")).to_be_visible()
+    student.wait_for_load_state()  # htmx (deferred) binds the autosave once the page loads
     student.get_by_label("Plan for next session").fill("Review the inventory with her mother.")
     expect(student.locator("#autosave-status")).to_contain_text("Saved")
     screenshot(student, "review-2-student-revises-phone")
